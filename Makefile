@@ -1,0 +1,57 @@
+# dax-gup: a Linux 4.4.178 patch series (series/) and the harness that
+# builds it and tests it in a QEMU guest with an emulated NVDIMM.
+#
+#   make            set everything up, boot the guest, show DAX-GUP at work
+#   make test       the test suite (TAP, ends with "N passed, N failed")
+#   make help       every target and variable
+
+# User-facing variables, passed to the harness through the environment.
+export KERNEL DEBUG V JOBS LINUX_TARBALL DAX_GUP_CACHE FORCE
+export MODE FS MKFS RUN ARGS NVDIMMS NVDIMM_SIZE MEM SMP ACCEL TIMEOUT FRESH APPEND QEMU_EXTRA
+export KERNELS CASES ARCHES OUT
+
+H := harness
+RUN ?= examples/dio-demo.sh
+
+.PHONY: all deps tree export kernel image guest-run test check robot clean distclean help
+
+all: image
+	@$(H)/boot.sh
+
+deps:
+	@$(H)/deps.sh build guest
+
+tree: deps
+	@$(H)/tree.sh
+
+export:
+	@$(H)/export.sh
+
+kernel: tree
+	@$(H)/kernel.sh build
+
+image: kernel
+	@$(H)/image.sh all
+
+guest-run: image
+	@$(H)/boot.sh
+
+test: deps
+	@$(H)/test.sh
+
+check: deps
+	@ONLY=host $(H)/test.sh
+
+robot: tree
+	@$(H)/deps.sh robot
+	@$(H)/robot.sh
+
+clean:
+	rm -rf build/run build/guest
+
+distclean:
+	rm -rf build
+
+help:
+	@sed -n '/^## /s/^## //p' README.md 2>/dev/null || true
+	@echo "targets: all deps tree export kernel image guest-run test check robot clean distclean"

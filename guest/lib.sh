@@ -1,0 +1,130 @@
+# guest/lib.sh: what guest tests and /init share.  Sourced by busybox sh.
+#
+# TAP: tests print "ok - name" or "not ok - name # reason" lines; the host
+# numbers and counts them.  Real tools are called by full path: busybox
+# sh would otherwise run its own applets of the same name.
+
+MODPROBE=/usr/bin/modprobe
+MKE2FS=/usr/sbin/mke2fs
+MKFS_XFS=/usr/sbin/mkfs.xfs
+DAX=/mnt/dax			# the DAX mount
+SCRATCH=/dev/vda		# the scratch disk for O_DIRECT I/O
+BIN=/daxgup/bin			# the test programs
+ND=/sys/bus/nd/devices
+
+ok() { echo "ok - $*"; }
+not_ok() { local name=$1; shift; echo "not ok - $name${1:+ # $*}"; }
+skip() { local name=$1; shift; echo "ok - $name # SKIP $*"; }
+
+# check NAME CMD...: one TAP line for CMD's status; its output, indented,
+# as a diagnostic on failure.  CMD runs in this shell, so a function it
+# calls can set variables (setup_namespace sets PMEM).
+check() {
+	local name=$1 rc
+	shift
+	"$@" >/tmp/check.out 2>&1
+	rc=$?
+	if [ $rc = 0 ]; then
+		[ -n "${SHOW_OUTPUT:-}" ] && sed 's/^/#   /' /tmp/check.out | tail -n 20
+		ok "$name"
+	else
+		sed 's/^/#   /' /tmp/check.out | tail -n 20
+		not_ok "$name" "exit $rc"
+	fi
+	return $rc
+}
+
+# show NAME CMD...: check, and show CMD's output either way.
+show() {
+	SHOW_OUTPUT=1 check "$@"
+}
+
+# wait_for PATH [SECONDS]: until PATH exists.
+wait_for() {
+	local i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $((${2:-10} * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
+load_nvdimm() {
+	$MODPROBE nfit && $MODPROBE nd_pmem && $MODPROBE nd_btt || return 1
+	wait_for $ND/namespace0.0 10 || { echo "no namespace0.0 appeared"; return 1; }
+}
+
+# active_pfn: the pfn device that claims namespace0.0 now, if any.
+active_pfn() {
+	local d
+	for d in $ND/pfn*; do
+		[ -e "$d/driver" ] && [ "$(cat "$d/namespace")" = namespace0.0 ] &&
+			{ basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# setup_namespace raw|pfn-ram|pfn-pmem: bring namespace0.0 up in that
+# mode and set PMEM to its block device.  A pfn namespace found on the
+# device (its info block survived a reboot) is reused if its mode matches.
+setup_namespace() {
+	local mode=$1 loc pfn uuid
+	load_nvdimm || return 1
+	case "$mode" in
+	raw)
+		if pfn=$(active_pfn); then
+			echo "namespace0.0 is claimed by $pfn (mode $(cat $ND/$pfn/mode)), not raw"
+			return 1
+		fi
+		PMEM=/dev/pmem0
+		wait_for $PMEM 10 || { echo "no $PMEM"; return 1; }
+		return 0 ;;
+	pfn-ram) loc=ram ;;
+	pfn-pmem) loc=pmem ;;
+	*) echo "unknown mode '$mode' (raw, pfn-ram, pfn-pmem)"; return 1 ;;
+	esac
+	PMEM=/dev/pmem0m
+	if pfn=$(active_pfn); then
+		[ "$(cat $ND/$pfn/mode)" = $loc ] ||
+			{ echo "namespace0.0 is in pfn mode '$(cat $ND/$pfn/mode)', not '$loc'"; return 1; }
+	else
+		[ -e $ND/namespace0.0/driver ] &&
+			{ echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/unbind || return 1; }
+		pfn=$(cat $ND/region0/pfn_seed)
+		uuid=$(cat /proc/sys/kernel/random/uuid)
+		echo "$uuid" > $ND/$pfn/uuid &&
+		echo $loc > $ND/$pfn/mode &&
+		echo namespace0.0 > $ND/$pfn/namespace &&
+		echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/bind || {
+			echo "$pfn: cannot enable memmap location '$loc'"
+			return 1
+		}
+	fi
+	wait_for $PMEM 10 || { echo "no $PMEM"; return 1; }
+}
+
+# make_fs ext4|xfs DEV: with on-disk features that a 4.4 kernel mounts.
+make_fs() {
+	case "$1" in
+	ext4) $MKE2FS -q -F -t ext4 -b 4096 -O ^orphan_file,^metadata_csum_seed "$2" ;;
+	xfs) $MKFS_XFS -q -f -m reflink=0,bigtime=0,inobtcount=0 "$2" ;;
+	*) echo "unknown filesystem '$1' (ext4, xfs)"; return 1 ;;
+	esac
+}
+
+# mount_dax ext4|xfs DEV: mount at $DAX with -o dax and make sure it is.
+mount_dax() {
+	mkdir -p $DAX
+	mount -t "$1" -o dax "$2" $DAX || return 1
+	grep " $DAX $1 " /proc/mounts | grep -q '[ ,]dax[ ,]' ||
+		{ echo "$DAX is mounted, but not with dax: $(grep " $DAX " /proc/mounts)"; return 1; }
+}
+
+# kmemleak_report: with CONFIG_DEBUG_KMEMLEAK, scan now; the kernel logs
+# "kmemleak: N new suspected memory leaks" on the console if any.
+kmemleak_report() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	sleep 6		# objects younger than 5 s are not reported
+	echo scan > /sys/kernel/debug/kmemleak
+	echo scan > /sys/kernel/debug/kmemleak
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# deps.sh: install the Debian packages the harness needs, if missing.
+#
+#   deps.sh [build|guest|robot|all]    (default: build guest)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+build=(gcc make libc6-dev bc flex bison libelf-dev libssl-dev perl ccache rsync
+	cpio kmod xz-utils curl)
+guest=(qemu-system-x86 busybox-static ndctl fio e2fsprogs xfsprogs strace)
+robot=(gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu)
+
+want=()
+for g in "${@:-build guest}"; do
+	for g1 in $g; do
+		case "$g1" in
+		build) want+=("${build[@]}") ;;
+		guest) want+=("${guest[@]}") ;;
+		robot) want+=("${robot[@]}") ;;
+		all) want+=("${build[@]}" "${guest[@]}" "${robot[@]}") ;;
+		*) die "usage: deps.sh [build|guest|robot|all]" ;;
+		esac
+	done
+done
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+
+command -v apt-get >/dev/null || die "no apt-get: install by hand: ${missing[*]}"
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+msg "installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >/dev/null || warn "apt-get update failed; trying the install anyway"
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+	die "apt-get install failed for: ${missing[*]}"

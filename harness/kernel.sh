@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# kernel.sh: configure and build a kernel out of tree, with its modules and
+# the tools/testing/nvdimm (nfit_test) modules.
+#
+#   KERNEL=series|base DEBUG=0|1 kernel.sh [config|build]   (default: build)
+#
+# Output in $OBJ (build/obj/<flavor> or build/base/obj/<flavor>):
+#   arch/x86/boot/bzImage, modroot/lib/modules/<release>/ (in-tree modules),
+#   nfit_test/lib/modules/<release>/ (nfit_test and the wrapped libnvdimm),
+#   warnings.txt (compiler warnings of the last build).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kernel_paths
+
+JOBS=${JOBS:-$(nproc)}
+CC_CMD=gcc
+if command -v ccache >/dev/null; then
+	CC_CMD="ccache gcc"
+	export CCACHE_BASEDIR=$BUILD	# relative paths: base and series share hits
+	export CCACHE_NOHASHDIR=1
+fi
+fragments=("$TOP/config/dax.config")
+[ "$FLAVOR" = debug ] && fragments+=("$TOP/config/debug.config")
+localversion=-$KERNEL
+[ "$FLAVOR" = debug ] && localversion=$localversion-debug
+
+kmake() {
+	make -C "$SRC" O="$OBJ" ARCH=x86_64 CC="$CC_CMD" HOSTCC="$CC_CMD" \
+		LOCALVERSION= -j"$JOBS" "$@"
+}
+
+# check_fragment FILE: every symbol the fragment sets must have survived
+# olddefconfig; Kconfig silently drops what it cannot satisfy.
+check_fragment() {
+	local line sym bad=0
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			grep -qxF "$line" "$OBJ/.config" ||
+				{ warn "${1#$TOP/}: wanted '$line', got '$(grep "^${line%%=*}=" "$OBJ/.config" || echo unset)'"; bad=1; } ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }; sym=${sym%% *}
+			! grep -q "^$sym=" "$OBJ/.config" ||
+				{ warn "${1#$TOP/}: wanted $sym unset, got '$(grep "^$sym=" "$OBJ/.config")'"; bad=1; } ;;
+		esac
+	done < "$1"
+	return $bad
+}
+
+configure() {
+	local want f
+	[ -f "$SRC/Makefile" ] || die "no source tree at ${SRC#$TOP/}: run 'make tree'"
+	check_version "$SRC"
+	want=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)$localversion
+	if [ -f "$OBJ/.config" ] && [ "$(cat "$OBJ/.config-stamp" 2>/dev/null)" = "$want" ]; then
+		return
+	fi
+	mkdir -p "$OBJ"
+	msg "configuring $KERNEL kernel ($FLAVOR): x86_64_defconfig + ${fragments[*]##*/}"
+	kmake x86_64_defconfig >"$OBJ/config.log" 2>&1
+	printf 'CONFIG_LOCALVERSION="%s"\n# CONFIG_LOCALVERSION_AUTO is not set\n' \
+		"$localversion" > "$OBJ/release.config"
+	(cd "$OBJ" && "$SRC/scripts/kconfig/merge_config.sh" -m .config \
+		"${fragments[@]}" release.config) >>"$OBJ/config.log" 2>&1
+	kmake olddefconfig >>"$OBJ/config.log" 2>&1
+	for f in "${fragments[@]}" "$OBJ/release.config"; do
+		check_fragment "$f" || die "the kernel config lost symbols of ${f#$TOP/} (see above)"
+	done
+	echo "$want" > "$OBJ/.config-stamp"
+}
+
+# nfit_test's Kbuild reaches into ../../../drivers; build it in a shadow
+# copy of just those directories so that no object lands in the source tree.
+build_nfit_test() {
+	local shadow=$OBJ/nfit_test-src
+	mkdir -p "$shadow/tools/testing" "$shadow/drivers/acpi"
+	rsync -a --delete "$SRC/tools/testing/nvdimm" "$shadow/tools/testing/"
+	rsync -a --delete "$SRC/drivers/nvdimm" "$shadow/drivers/"
+	rsync -a "$SRC/drivers/acpi/nfit.c" "$SRC/drivers/acpi/nfit.h" "$shadow/drivers/acpi/"
+	kmake M="$shadow/tools/testing/nvdimm" modules
+	rm -rf "$OBJ/nfit_test"
+	kmake M="$shadow/tools/testing/nvdimm" INSTALL_MOD_PATH="$OBJ/nfit_test" \
+		INSTALL_MOD_DIR=nfit_test INSTALL_MOD_STRIP=1 modules_install
+}
+
+build() {
+	local release
+	configure
+	logged "building $KERNEL kernel ($FLAVOR)" "$OBJ/build.log" kmake bzImage modules
+	grep -E 'warning:' "$OBJ/build.log" | sed "s,$SRC/,," | sort -u > "$OBJ/warnings.txt" || true
+	release=$(cat "$OBJ/include/config/kernel.release")
+	rm -rf "$OBJ/modroot"
+	logged "installing modules ($release)" "$OBJ/modules_install.log" \
+		kmake INSTALL_MOD_PATH="$OBJ/modroot" INSTALL_MOD_STRIP=1 modules_install
+	# nfit_test failing to build is reported, not fatal: the base's does
+	# not build (the series fixes it), and its test case then fails.
+	rm -f "$OBJ/nfit_test.failed"
+	if ! (logged "building nfit_test modules ($release)" "$OBJ/nfit_test.log" build_nfit_test); then
+		grep -m 1 'error:' "$OBJ/nfit_test.log" | sed "s,^.*nfit_test-src/,," > "$OBJ/nfit_test.failed"
+		rm -rf "$OBJ/nfit_test"
+		warn "nfit_test did not build for $KERNEL: $(cat "$OBJ/nfit_test.failed")"
+	fi
+	msg "kernel: ${OBJ#$TOP/}/arch/x86/boot/bzImage ($release, $(wc -l < "$OBJ/warnings.txt") warning(s))"
+}
+
+case "${1:-build}" in
+config) configure ;;
+build) build ;;
+*) die "usage: kernel.sh [config|build]" ;;
+esac

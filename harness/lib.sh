@@ -1,0 +1,110 @@
+# harness/lib.sh: settings and helpers shared by every stage.  Sourced, not run.
+#
+# The pipeline, one file per stage, data flowing one way:
+#   base.sh -> tree.sh -> kernel.sh -> image.sh -> boot.sh -> test.sh
+# export.sh goes the other way, from build/linux back into series/.
+
+LINUX_VERSION=4.4.178		# the pinned base: named here and nowhere else
+LINUX_URL=${LINUX_URL:-https://cdn.kernel.org/pub/linux/kernel/v4.x/linux-$LINUX_VERSION.tar.xz}
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+SERIES=$TOP/series
+CACHE=${DAX_GUP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dax-gup}
+
+KERNEL=${KERNEL:-series}	# series | base
+DEBUG=${DEBUG:-0}		# 1: add config/debug.config (KASAN, lockdep, ...)
+V=${V:-0}			# 1: show build output instead of logging it
+
+# The one identity that commits and patches carry.
+PROJECT_NAME="dax-gup"
+PROJECT_EMAIL="dax-gup@invalid"
+
+msg()  { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# kernel_paths: set SRC (source tree), OBJ (output dir) and FLAVOR for
+# $KERNEL and $DEBUG.  base and series keep the same relative layout
+# (obj/<flavor> two levels below the source's parent) so that ccache,
+# with CCACHE_BASEDIR, shares objects between them.
+kernel_paths() {
+	case "$DEBUG" in
+	0|"") FLAVOR=default ;;
+	1) FLAVOR=debug ;;
+	*) die "DEBUG must be 0 or 1, not '$DEBUG'" ;;
+	esac
+	case "$KERNEL" in
+	series) SRC=$BUILD/linux;      OBJ=$BUILD/obj/$FLAVOR ;;
+	base)   SRC=$BUILD/base/linux; OBJ=$BUILD/base/obj/$FLAVOR ;;
+	*) die "KERNEL must be 'series' or 'base', not '$KERNEL'" ;;
+	esac
+}
+
+# series_hash: a digest of series/series and the patches it names.
+series_hash() {
+	(cd "$SERIES" && cat series 2>/dev/null
+	 { grep -v '^#' series 2>/dev/null || true; } | xargs -r cat) |
+		sha256sum | cut -c1-16
+}
+
+# makefile_version DIR: print the x.y.z a kernel tree's top Makefile names.
+makefile_version() {
+	awk -F' = ' '/^VERSION =/{v=$2} /^PATCHLEVEL =/{p=$2}
+		/^SUBLEVEL =/{s=$2} /^EXTRAVERSION =/{e=$2; exit}
+		END{printf "%s.%s.%s%s\n", v, p, s, e}' "$1/Makefile"
+}
+
+# check_version DIR: refuse any tree that is not the pinned base.
+check_version() {
+	local got
+	[ -f "$1/Makefile" ] || die "$1 is not a kernel tree (no Makefile)"
+	got=$(makefile_version "$1")
+	[ "$got" = "$LINUX_VERSION" ] ||
+		die "$1 is Linux $got, not $LINUX_VERSION: refusing to use it"
+}
+
+# need CMD PACKAGE...: fail with the fix when a host tool is missing.
+need() {
+	local cmd=$1; shift
+	command -v "$cmd" >/dev/null 2>&1 ||
+		die "'$cmd' not found: run 'make deps' (Debian package: $*)"
+}
+
+# logged TITLE LOG CMD...: run a long step with its output in LOG, a
+# progress line every 30 s, and on failure the lines that matter.
+logged() {
+	local title=$1 log=$2 start pid rc=0
+	shift 2
+	mkdir -p "$(dirname "$log")"
+	start=$(date +%s)
+	msg "$title (log: ${log#$TOP/})"
+	if [ "$V" = 1 ]; then
+		"$@" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+	else
+		"$@" >"$log" 2>&1 &
+		pid=$!
+		while ! wait_timeout "$pid" 30; do
+			msg "  ... $title: $(( $(date +%s) - start ))s"
+		done
+		wait "$pid" || rc=$?
+	fi
+	if [ "$rc" != 0 ]; then
+		printf 'error: %s failed (exit %s); the lines that matter:\n' "$title" "$rc" >&2
+		grep -E -m 15 '(error|Error|ERROR|fatal|No rule|undefined reference)' "$log" >&2 ||
+			tail -n 15 "$log" >&2
+		die "full log: $log"
+	fi
+	msg "  done: $title in $(( $(date +%s) - start ))s"
+}
+
+# wait_timeout PID SECONDS: true once PID has exited, false after SECONDS.
+wait_timeout() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	! kill -0 "$1" 2>/dev/null
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# robot.sh: the multi-arch build check.  Builds KERNEL (series or base)
+# for each arch in ARCHES with Debian's cross compilers, defconfig plus
+# config/robot.config, and reports one line per arch.
+#
+#   ARCHES="i386 arm64 ppc64le" KERNEL=series robot.sh
+#
+# Output in build/robot/<arch> (build/base/robot/<arch> for KERNEL=base);
+# each has build.log and warnings.txt.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kernel_paths
+
+ARCHES=${ARCHES:-i386 arm64 ppc64le}
+JOBS=${JOBS:-$(nproc)}
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
+[ -f "$SRC/Makefile" ] || die "no source tree at ${SRC#$TOP/}: run 'make tree'"
+check_version "$SRC"
+robot=$(dirname "$(dirname "$OBJ")")/robot	# build/robot or build/base/robot
+
+build_arch() {
+	local a=$1 arch cross defconfig out sym
+	case "$a" in
+	i386) arch=i386; cross=i686-linux-gnu-; defconfig=i386_defconfig ;;
+	x86_64) arch=x86_64; cross=; defconfig=x86_64_defconfig ;;
+	arm64) arch=arm64; cross=aarch64-linux-gnu-; defconfig=defconfig ;;
+	ppc64le) arch=powerpc; cross=powerpc64le-linux-gnu-; defconfig=pseries_le_defconfig ;;
+	*) die "unknown arch '$a' (i386, x86_64, arm64, ppc64le)" ;;
+	esac
+	need "${cross}gcc" "gcc-${cross%-}"
+	out=$robot/$a
+	mkdir -p "$out"
+	rmake() {
+		make -C "$SRC" O="$out" ARCH=$arch CROSS_COMPILE=$cross \
+			CC="ccache ${cross}gcc" HOSTCC="ccache gcc" \
+			HOSTCFLAGS="-fcommon" -j"$JOBS" "$@"
+	}
+	rmake $defconfig > "$out/config.log" 2>&1
+	(cd "$out" && "$SRC/scripts/kconfig/merge_config.sh" -m .config \
+		"$TOP/config/robot.config") >> "$out/config.log" 2>&1
+	rmake olddefconfig >> "$out/config.log" 2>&1
+	for sym in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "$TOP/config/robot.config"); do
+		grep -q "^$sym=" "$out/.config" || echo "$sym"
+	done | tr '\n' ' ' > "$out/dropped.txt"
+	logged "robot: $KERNEL for $a" "$out/build.log" rmake
+	grep -E 'warning:' "$out/build.log" | sed "s,$SRC/,," | sort -u > "$out/warnings.txt" || true
+	echo "robot: $a: ok, $(wc -l < "$out/warnings.txt") warning(s); not available on $a: $(cat "$out/dropped.txt")"
+}
+
+if [ "${1:-}" = --arch ]; then
+	build_arch "$2"
+	exit
+fi
+failed=()
+for a in $ARCHES; do
+	"$0" --arch "$a" || failed+=("$a")
+done
+[ ${#failed[@]} = 0 ] || die "robot: $KERNEL failed to build for: ${failed[*]}"
+msg "robot: $KERNEL builds for: $ARCHES"

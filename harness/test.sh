@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# test.sh: the test suite.  Prints TAP and ends with one line,
+# "N passed, N failed, N skipped".  Exit 0 when nothing failed.
+#
+#   1. host tests (tests/host/*.sh): need no kernel, always run;
+#   2. the tree: build/linux from base + series/, re-export, checkpatch;
+#   3. for each kernel in KERNELS (default "series base"): build it, then
+#      boot the guest once per case below and read the case's TAP lines.
+#
+# Without a base tarball (and no network) stages 2 and 3 are skipped, each
+# case by name, with the reason.  ONLY=host runs stage 1 alone.
+# tests/todo lists expected failures.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=${KERNELS:-series base}
+CASES=${CASES:-}			# a glob: run only matching cases
+n=0 passed=0 failed=0 skipped=0 todo=0
+start_all=$(date +%s)
+
+# tap "ok"|"not ok" NAME [DIRECTIVE]: number, print and count one result.
+tap() {
+	local status=$1 name=$2 dir=${3:-}
+	n=$((n + 1))
+	echo "$status $n - $name${dir:+ # $dir}"
+	case "$status:$dir" in
+	*:SKIP*) skipped=$((skipped + 1)) ;;
+	*:TODO*) todo=$((todo + 1)) ;;
+	ok:*) passed=$((passed + 1)) ;;
+	*) failed=$((failed + 1)) ;;
+	esac
+}
+
+# todo_reason KERNEL NAME: the tests/todo reason if NAME is expected to fail.
+todo_reason() {
+	local k glob reason
+	while read -r k glob reason; do
+		case "$k" in ''|'#'*) continue ;; esac
+		[ "$k" = "$1" ] && [[ $2 == $glob ]] && { echo "$reason"; return; }
+	done < "$TOP/tests/todo"
+}
+
+# relay PREFIX KERNEL: read unnumbered TAP ("ok - x", "not ok - x # why",
+# "# ...") on stdin and re-emit it numbered, with PREFIX and TODO marks.
+relay() {
+	local prefix=$1 k=$2 line status rest name dir reason
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) status=ok; rest=${line#ok - } ;;
+		"not ok - "*) status="not ok"; rest=${line#not ok - } ;;
+		"#"*) echo "$line"; continue ;;
+		*) continue ;;
+		esac
+		name=${rest%% # *}
+		dir=
+		[ "$name" != "$rest" ] && dir=${rest#* # }
+		reason=$(todo_reason "$k" "${prefix#*: }$name")
+		[ -n "$reason" ] && [ "${dir#SKIP}" = "$dir" ] && dir="TODO $reason${dir:+ ($dir)}"
+		tap "$status" "$prefix$name" "$dir"
+	done
+}
+
+# --- 1. host tests ----------------------------------------------------------
+for t in "$TOP"/tests/host/*.sh; do
+	echo "# host: $(basename "$t")"
+	relay "host: " host < <(bash "$t" 2>&1)
+done
+
+# --- 2. the tree ------------------------------------------------------------
+skip_all() {	# REASON: every kernel stage, named, as skipped
+	local k c
+	tap ok "tree: build/linux from base + series/" "SKIP $1"
+	for k in $KERNELS; do
+		tap ok "$k: kernel build" "SKIP $1"
+		for c in $(cases "$k" | cut -d'|' -f1); do
+			tap ok "$k: ${c%+}" "SKIP $1"
+		done
+	done
+}
+
+# cases KERNEL: "name|job settings|guest command" for each guest boot.
+# A name with "+" boots again in the same run directory (same NVDIMM).
+cases() {
+	local k=$1 dio_pfn=ok rel
+	[ "$k" = base ] && dio_pfn=efault
+	rel=$LINUX_VERSION-$k${DEBUG_SUFFIX:-}
+	echo "discover|MODE=none|/daxgup/tests/discover.sh $rel 4294967296"
+	for fs in ext4 xfs; do
+		echo "raw-$fs|MODE=none|/daxgup/tests/dax.sh raw $fs efault"
+		echo "pfn-ram-$fs|MODE=none|/daxgup/tests/dax.sh pfn-ram $fs $dio_pfn"
+		[ "$k" = base ] ||	# the base refuses the "pmem" location (ENOTTY)
+			echo "pfn-pmem-$fs|MODE=none|/daxgup/tests/dax.sh pfn-pmem $fs $dio_pfn"
+	done
+	echo "persist-pfn-ram-ext4|MODE=none|/daxgup/tests/persist.sh write pfn-ram ext4"
+	echo "persist-pfn-ram-ext4+|MODE=none|/daxgup/tests/persist.sh verify pfn-ram ext4"
+	echo "persist-raw-xfs|MODE=none|/daxgup/tests/persist.sh write raw xfs"
+	echo "persist-raw-xfs+|MODE=none|/daxgup/tests/persist.sh verify raw xfs"
+	[ "$k" = base ] ||	# the base's nfit_test does not build (fixed by the series)
+		echo "nfit_test|MODE=none NVDIMMS=0 APPEND=cma=512M|/daxgup/tests/nfit_test.sh"
+}
+
+# run_case KERNEL NAME SETTINGS COMMAND
+run_case() {
+	local k=$1 name=$2 settings=$3 cmd=$4 dir=$BUILD/run/test-$k-$FLAVOR fresh=1
+	local v rc reports why secs lines
+	case "$name" in *+) fresh=0; name=${name%+} ;; esac
+	[ -n "$CASES" ] && [[ $name != $CASES ]] && return
+	echo "# $k: $name: booting ($cmd)"
+	env KERNEL="$k" RUNDIR="$dir/$name" NAME=boot$((2 - fresh)) FRESH=$fresh SHOW=0 \
+		MKFS=0 GUEST_RUN="${cmd%% *}" ARGS="${cmd#* }" $settings \
+		"$TOP/harness/boot.sh" >"$dir/$name.boot$((2 - fresh)).log" 2>&1
+	v=$dir/$name/boot$((2 - fresh)).verdict
+	rc=$(sed -n 's/^rc=//p' "$v" 2>/dev/null); reports=$(sed -n 's/^reports=//p' "$v" 2>/dev/null)
+	why=$(sed -n 's/^why=//p' "$v" 2>/dev/null); secs=$(sed -n 's/^seconds=//p' "$v" 2>/dev/null)
+	lines=$(grep -E '^(ok|not ok) - ' "$dir/$name/boot$((2 - fresh)).out.log" 2>/dev/null | wc -l)
+	relay "$k: $name: " "$k" < "$dir/$name/boot$((2 - fresh)).out.log"
+	if [ -z "$rc" ]; then
+		sed 's/^/#   /' "$dir/$name.boot$((2 - fresh)).log" | tail -n 5
+		tap "not ok" "$k: $name: guest ran" "could not boot"
+	elif [ -n "$why" ] || [ "$lines" = 0 ]; then
+		tap "not ok" "$k: $name: guest ran its tests" "${why:-no TAP output}"
+	elif [ "${reports:-0}" -gt 0 ]; then
+		head -n 3 "$dir/$name/boot$((2 - fresh)).reports" | sed 's/^/#   /'
+		tap "not ok" "$k: $name: guest kernel log clean" "$reports report line(s)"
+	else
+		tap ok "$k: $name: guest kernel log clean (${secs}s)"
+	fi
+}
+
+kernel_stage() {
+	local k=$1 c name settings cmd
+	KERNEL=$k kernel_paths
+	DEBUG_SUFFIX=; [ "$FLAVOR" = debug ] && DEBUG_SUFFIX=-debug
+	echo "# $k: building ($FLAVOR)"
+	if KERNEL=$k "$TOP/harness/tree.sh" "$([ "$k" = base ] && echo base || echo series)" >/dev/null 2>&1 &&
+	   KERNEL=$k "$TOP/harness/kernel.sh" build > "$BUILD/test-build-$k.log" 2>&1 &&
+	   KERNEL=$k "$TOP/harness/image.sh" all >> "$BUILD/test-build-$k.log" 2>&1; then
+		tap ok "$k: kernel build ($(cat "$OBJ/include/config/kernel.release"))"
+	else
+		grep -E '^(error|warning):' "$BUILD/test-build-$k.log" | head -n 5 | sed 's/^/#   /'
+		tap "not ok" "$k: kernel build" "see build/test-build-$k.log"
+		while IFS='|' read -r name settings cmd; do
+			tap ok "$k: ${name%+}" "SKIP the $k kernel did not build"
+		done < <(cases "$k")
+		return
+	fi
+	mkdir -p "$BUILD/run/test-$k-$FLAVOR"
+	while IFS='|' read -r name settings cmd; do
+		run_case "$k" "$name" "$settings" "$cmd"
+	done < <(cases "$k")
+}
+
+err=$(mktemp)
+if [ "${ONLY:-}" = host ]; then
+	echo "# ONLY=host: the tree and kernel stages are not run"
+elif ! "$TOP/harness/base.sh" tarball >/dev/null 2>"$err"; then
+	reason="no base tarball: $(grep -m 1 '^error: ' "$err" | sed 's/^error: //')"
+	echo "# skipping everything that needs a kernel: $reason"
+	echo "# stage one with ../shared/tools/stage-base, or set LINUX_TARBALL"
+	skip_all "$reason"
+else
+	mkdir -p "$BUILD"
+	if "$TOP/harness/tree.sh" > "$BUILD/test-tree.log" 2>&1; then
+		tap ok "tree: build/linux from base + series/ ($(grep -vc '^#' "$SERIES/series") patches)"
+		exp=$(mktemp -d)
+		if OUT=$exp "$TOP/harness/export.sh" >/dev/null 2>&1 &&
+		   diff -r -x series "$SERIES" "$exp" >/dev/null 2>&1 &&
+		   diff <(grep -v '^#' "$SERIES/series") <(grep -v '^#' "$exp/series") >/dev/null; then
+			tap ok "tree: re-exporting build/linux leaves series/ unchanged"
+		else
+			diff -r "$SERIES" "$exp" | head -n 10 | sed 's/^/#   /'
+			tap "not ok" "tree: re-exporting build/linux leaves series/ unchanged"
+		fi
+		rm -rf "$exp"
+		while read -r p; do
+			case "$p" in ''|'#'*) continue ;; esac
+			out=$(cd "$BUILD/linux" && perl scripts/checkpatch.pl --no-signoff -q "$SERIES/$p" 2>&1)
+			if echo "$out" | grep -q '^ERROR:'; then
+				echo "$out" | grep -A3 '^ERROR:' | head -n 12 | sed 's/^/#   /'
+				tap "not ok" "tree: checkpatch: $p" "$(echo "$out" | grep -c '^ERROR:') error(s)"
+			else
+				tap ok "tree: checkpatch: $p ($(echo "$out" | grep -c '^WARNING:') warnings)"
+			fi
+		done < "$SERIES/series"
+		for k in $KERNELS; do
+			kernel_stage "$k"
+		done
+	else
+		grep '^error' "$BUILD/test-tree.log" | sed 's/^/#   /'
+		tap "not ok" "tree: build/linux from base + series/" "see build/test-tree.log"
+	fi
+fi
+rm -f "$err"
+
+echo "1..$n"
+echo "# $todo TODO (expected failures, counted as skipped); $(( $(date +%s) - start_all ))s in all"
+echo "$passed passed, $failed failed, $((skipped + todo)) skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# series.sh: series/ is a mail-ready patch series.  Prints TAP lines.
+. "$(dirname "$0")/../../harness/lib.sh"
+set -u
+s=$SERIES
+
+t() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then echo "ok - $name"; else
+		echo "$out" | tail -n 5 | sed 's/^/#   /'; echo "not ok - $name"; fi
+}
+
+listed() { grep -v '^#' "$s/series" | grep -v '^$'; }
+t "series/series exists" test -f "$s/series"
+all_listed_exist() { local p; for p in $(listed); do [ -f "$s/$p" ] || { echo "missing $p"; return 1; }; done; }
+t "every patch series/series names exists" all_listed_exist
+all_files_listed() {
+	local f
+	for f in "$s"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$f" ] || continue
+		case "$(basename "$f")" in 0000-cover-letter.patch) continue ;; esac
+		listed | grep -qxF "$(basename "$f")" || { echo "unlisted $(basename "$f")"; return 1; }
+	done
+}
+t "every patch file in series/ is listed in series/series" all_files_listed
+n=$(listed | wc -l)
+if [ "$n" -gt 0 ]; then
+	cover_ok() {
+		local c=$s/0000-cover-letter.patch
+		[ -f "$c" ] && grep -q "^Subject: \[PATCH 0/$n\] " "$c" &&
+			! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE' "$c" &&
+			grep -qE '^ [0-9]+ files? changed' "$c"
+	}
+	t "cover letter: subject [PATCH 0/$n], written text, diffstat" cover_ok
+	i=0
+	for p in $(listed); do
+		i=$((i + 1))
+		mail_ok() {
+			grep -q '^From: ' "$1" && grep -q '^Date: ' "$1" &&
+			grep -q "^Subject: \[PATCH $2/$n\] [a-z0-9_, /.-]*: " "$1" &&
+			grep -q '^diff --git ' "$1" && grep -q "^Signed-off-by: $PROJECT_NAME <$PROJECT_EMAIL>" "$1"
+		}
+		t "$p: mail-ready ([PATCH $i/$n] subsystem: title, sign-off, diff)" mail_ok "$s/$p" "$i"
+	done
+else
+	echo "ok - series/ holds no patches yet # SKIP nothing to check"
+fi
