@@ -22,7 +22,7 @@ tarball() {
 		msg "downloading Linux $LINUX_VERSION from $LINUX_URL"
 		if ! curl -fL --connect-timeout 10 --retry 1 -o "$t.part" "$LINUX_URL"; then
 			rm -f "$t.part"
-			die "no base tarball and the download failed.  Provide one:
+			die "no Linux $LINUX_VERSION tarball here, and the download failed (no network?).  Provide one:
   - put linux-$LINUX_VERSION.tar.xz at $t, or
   - set LINUX_TARBALL=/path/to/linux-$LINUX_VERSION.tar.xz, or
   - run ../shared/tools/stage-base SOURCE (a git tree, source dir or tarball)"

@@ -72,8 +72,9 @@ skip_all() {	# REASON: every kernel stage, named, as skipped
 	tap ok "tree: build/linux from base + series/" "SKIP $1"
 	for k in $KERNELS; do
 		tap ok "$k: kernel build" "SKIP $1"
-		for c in $(cases "$k" | cut -d'|' -f1); do
-			tap ok "$k: ${c%+}" "SKIP $1"
+		for c in $( (cases "$k"; [ "$k" = series ] && echo guest-run) |
+			    cut -d'|' -f1 | sed 's/+$//' | awk '!seen[$0]++'); do
+			tap ok "$k: $c" "SKIP $1"
 		done
 	done
 }
@@ -99,32 +100,67 @@ cases() {
 		echo "nfit_test|MODE=none NVDIMMS=0 APPEND=cma=512M|/daxgup/tests/nfit_test.sh"
 }
 
+# verdict FILE KEY: one field of a boot's verdict file (see boot.sh).
+verdict() { sed -n "s/^$2=//p" "$1" 2>/dev/null; }
+
 # run_case KERNEL NAME SETTINGS COMMAND
 run_case() {
 	local k=$1 name=$2 settings=$3 cmd=$4 dir=$BUILD/run/test-$k-$FLAVOR fresh=1
-	local v rc reports why secs lines
+	local boot b rc reports why
 	case "$name" in *+) fresh=0; name=${name%+} ;; esac
 	[ -n "$CASES" ] && [[ $name != $CASES ]] && return
+	boot=boot$((2 - fresh))		# boot1, or boot2 for the reboot
+	b=$dir/$name/$boot
 	echo "# $k: $name: booting ($cmd)"
-	env KERNEL="$k" RUNDIR="$dir/$name" NAME=boot$((2 - fresh)) FRESH=$fresh SHOW=0 \
+	env KERNEL="$k" RUNDIR="$dir/$name" NAME=$boot FRESH=$fresh SHOW=0 \
 		MKFS=0 GUEST_RUN="${cmd%% *}" ARGS="${cmd#* }" $settings \
-		"$TOP/harness/boot.sh" >"$dir/$name.boot$((2 - fresh)).log" 2>&1
-	v=$dir/$name/boot$((2 - fresh)).verdict
-	rc=$(sed -n 's/^rc=//p' "$v" 2>/dev/null); reports=$(sed -n 's/^reports=//p' "$v" 2>/dev/null)
-	why=$(sed -n 's/^why=//p' "$v" 2>/dev/null); secs=$(sed -n 's/^seconds=//p' "$v" 2>/dev/null)
-	lines=$(grep -E '^(ok|not ok) - ' "$dir/$name/boot$((2 - fresh)).out.log" 2>/dev/null | wc -l)
-	relay "$k: $name: " "$k" < "$dir/$name/boot$((2 - fresh)).out.log"
+		"$TOP/harness/boot.sh" >"$dir/$name.$boot.log" 2>&1
+	rc=$(verdict "$b.verdict" rc)
+	reports=$(verdict "$b.verdict" reports)
+	why=$(verdict "$b.verdict" why)
+	relay "$k: $name: " "$k" < "$b.out.log"
 	if [ -z "$rc" ]; then
-		sed 's/^/#   /' "$dir/$name.boot$((2 - fresh)).log" | tail -n 5
+		sed 's/^/#   /' "$dir/$name.$boot.log" | tail -n 5
 		tap "not ok" "$k: $name: guest ran" "could not boot"
-	elif [ -n "$why" ] || [ "$lines" = 0 ]; then
+	elif [ -n "$why" ] || ! grep -qE '^(ok|not ok) - ' "$b.out.log"; then
 		tap "not ok" "$k: $name: guest ran its tests" "${why:-no TAP output}"
-	elif [ "${reports:-0}" -gt 0 ]; then
-		head -n 3 "$dir/$name/boot$((2 - fresh)).reports" | sed 's/^/#   /'
+	elif [ "$reports" -gt 0 ]; then
+		head -n 3 "$b.reports" | sed 's/^/#   /'
 		tap "not ok" "$k: $name: guest kernel log clean" "$reports report line(s)"
 	else
-		tap ok "$k: $name: guest kernel log clean (${secs}s)"
+		tap ok "$k: $name: guest kernel log clean ($(verdict "$b.verdict" seconds)s)"
 	fi
+}
+
+# expect NAME WANT GOT: a check of an exit status.
+expect() {
+	if [ "$2" = "$3" ]; then tap ok "$1"; else tap "not ok" "$1" "exit $3, wanted $2"; fi
+}
+
+# guest_run_checks KERNEL: 'make guest-run' as a user meets it, and the
+# verdicts it must give.  Each runs boot.sh the way the Makefile does.
+guest_run_checks() {
+	local k=$1 dir=$BUILD/run/test-$k-$FLAVOR/guest-run rc out
+	[ -n "$CASES" ] && [[ guest-run != $CASES ]] && return
+	echo "# $k: guest-run: a user's script, a kernel WARNING, a kernel panic"
+	KERNEL=$k RUNDIR=$dir NAME=args SHOW=0 RUN=$TOP/tests/user/args-and-status.sh \
+		ARGS='one "two words"' "$TOP/harness/boot.sh" >/dev/null 2>&1
+	rc=$?
+	out=$dir/args.out.log
+	grep -q 'argc=2 arg1=\[one\] arg2=\[two words\]' "$out" && grep -q 'cwd=/mnt/dax' "$out" &&
+		grep -q 'dax-mount=yes' "$out" && grep -q 'scratch=/dev/vda' "$out" ||
+		{ sed 's/^/#   /' "$out" | tail -n 5; rc="$rc, output wrong"; }
+	expect "$k: guest-run: a user script gets its ARGS, /mnt/dax and /dev/vda; its status comes back" 3 "$rc"
+
+	KERNEL=$k RUNDIR=$dir NAME=warning SHOW=0 MODE=none RUN=$TOP/tests/user/kernel-warning.sh \
+		"$TOP/harness/boot.sh" >/dev/null 2>&1
+	expect "$k: guest-run: a passing job fails when the kernel logs a WARNING" 126 $?
+
+	KERNEL=$k RUNDIR=$dir NAME=panic SHOW=0 MODE=none TIMEOUT=120 \
+		RUN=$TOP/tests/user/kernel-panic.sh "$TOP/harness/boot.sh" >/dev/null 2>&1
+	rc=$?
+	[ "$(verdict "$dir/panic.verdict" why)" = "kernel panic" ] || rc="$rc, no panic seen"
+	expect "$k: guest-run: a kernel panic ends the run, no hang" 125 "$rc"
 }
 
 kernel_stage() {
@@ -148,13 +184,14 @@ kernel_stage() {
 	while IFS='|' read -r name settings cmd; do
 		run_case "$k" "$name" "$settings" "$cmd"
 	done < <(cases "$k")
+	[ "$k" = series ] && guest_run_checks "$k"
 }
 
 err=$(mktemp)
 if [ "${ONLY:-}" = host ]; then
 	echo "# ONLY=host: the tree and kernel stages are not run"
 elif ! "$TOP/harness/base.sh" tarball >/dev/null 2>"$err"; then
-	reason="no base tarball: $(grep -m 1 '^error: ' "$err" | sed 's/^error: //')"
+	reason=$(grep -m 1 '^error: ' "$err" | sed 's/^error: //; s/  Provide one:$//')
 	echo "# skipping everything that needs a kernel: $reason"
 	echo "# stage one with ../shared/tools/stage-base, or set LINUX_TARBALL"
 	skip_all "$reason"
