@@ -127,4 +127,5 @@ kmemleak_report() {
 	sleep 6		# objects younger than 5 s are not reported
 	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak
+	head -n 40 /sys/kernel/debug/kmemleak | sed 's/^/# kmemleak: /'
 }
