@@ -56,5 +56,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '/^## /s/^## //p' README.md 2>/dev/null || true
-	@echo "targets: all deps tree export kernel image guest-run test check robot clean distclean"
+	@sed -n '/^## Targets/,/^## The guest/{/^## The guest/d;p}' README.md

@@ -7,7 +7,8 @@
 # Output in $OBJ (build/obj/<flavor> or build/base/obj/<flavor>):
 #   arch/x86/boot/bzImage, modroot/lib/modules/<release>/ (in-tree modules),
 #   nfit_test/lib/modules/<release>/ (nfit_test and the wrapped libnvdimm),
-#   warnings.txt (compiler warnings of the last build).
+#   warnings.txt (compiler warnings of what the last, possibly incremental,
+#   build compiled).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel_paths
@@ -100,7 +101,7 @@ build() {
 		rm -rf "$OBJ/nfit_test"
 		warn "nfit_test did not build for $KERNEL: $(cat "$OBJ/nfit_test.failed")"
 	fi
-	msg "kernel: ${OBJ#$TOP/}/arch/x86/boot/bzImage ($release, $(wc -l < "$OBJ/warnings.txt") warning(s))"
+	msg "kernel: ${OBJ#$TOP/}/arch/x86/boot/bzImage ($release; $(wc -l < "$OBJ/warnings.txt") warning(s) from what this build compiled)"
 }
 
 case "${1:-build}" in
