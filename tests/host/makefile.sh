@@ -14,7 +14,8 @@ done
 t() {	# NAME EXPECTED-LINE MAKE-ARGS...
 	local name=$1 want=$2 out
 	shift 2
-	out=$(make -s -C "$TOP" H="$tmp" "$@" 2>&1)
+	out=$(env -u KERNEL -u DEBUG -u MODE -u FS -u RUN -u ARGS \
+		make -s -C "$TOP" H="$tmp" "$@" 2>&1)
 	if printf '%s\n' "$out" | grep -qxF -- "$want"; then
 		echo "ok - $name"
 	else
