@@ -5,21 +5,20 @@
 #   make test       the test suite (TAP, ends with "N passed, N failed")
 #   make help       every target and variable
 
-# What 'make' and 'make guest-run' run in the guest, unless RUN is given.
-# (Before the export below: an exported variable counts as defined for ?=.)
-RUN ?= examples/dio-demo.sh
-
 # User-facing variables, passed to the harness through the environment.
 export KERNEL DEBUG V JOBS LINUX_TARBALL DAX_GUP_CACHE FORCE
 export MODE FS MKFS RUN ARGS NVDIMMS NVDIMM_SIZE MEM SMP ACCEL TIMEOUT FRESH APPEND QEMU_EXTRA
 export KERNELS CASES ARCHES OUT
 
 H := harness
+# What 'make' and 'make guest-run' run in the guest unless RUN is given.
+# Applied in those recipes only: other targets must not inherit a RUN.
+DEMO := RUN="$${RUN:-examples/dio-demo.sh}"
 
 .PHONY: all deps tree export kernel image guest-run test check robot clean distclean help
 
 all: image
-	@$(H)/boot.sh
+	@$(DEMO) $(H)/boot.sh
 
 deps:
 	@$(H)/deps.sh build guest
@@ -37,7 +36,7 @@ image: kernel
 	@$(H)/image.sh all
 
 guest-run: image
-	@$(H)/boot.sh
+	@$(DEMO) $(H)/boot.sh
 
 test: deps
 	@$(H)/test.sh

@@ -112,7 +112,8 @@ run_case() {
 	boot=boot$((2 - fresh))		# boot1, or boot2 for the reboot
 	b=$dir/$name/$boot
 	echo "# $k: $name: booting ($cmd)"
-	env KERNEL="$k" RUNDIR="$dir/$name" NAME=$boot FRESH=$fresh SHOW=0 \
+	env -u RUN -u MODE -u FS -u NVDIMMS -u APPEND \
+		KERNEL="$k" RUNDIR="$dir/$name" NAME=$boot FRESH=$fresh SHOW=0 \
 		MKFS=0 GUEST_RUN="${cmd%% *}" ARGS="${cmd#* }" $settings \
 		"$TOP/harness/boot.sh" >"$dir/$name.$boot.log" 2>&1
 	rc=$(verdict "$b.verdict" rc)
