@@ -67,7 +67,6 @@ fi
 	echo "MKFS=$(sq "$MKFS")"
 	echo "RUN=$(sq "$run")"
 	echo "ARGS=$(sq "${ARGS:-}")"
-	echo "KERNEL=$(sq "$KERNEL")"
 } > "$payload/daxgup/job.sh"
 (cd "$payload" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) \
 	> "$RUNDIR/$NAME.payload.cpio"

@@ -1,20 +1,10 @@
 #!/usr/bin/env bash
 # harness.sh: the harness itself, without a kernel.  Prints TAP lines.
 . "$(dirname "$0")/../../harness/lib.sh"
+. "$(dirname "$0")/tap.bash"
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-t() {	# NAME CMD...: ok if CMD succeeds
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "ok - $name"
-	else
-		echo "$out" | tail -n 5 | sed 's/^/#   /'
-		echo "not ok - $name"
-	fi
-}
 
 for f in "$TOP"/harness/*.sh "$TOP"/tests/host/*.sh "$TOP"/.ci/run; do
 	t "bash -n ${f#$TOP/}" bash -n "$f"

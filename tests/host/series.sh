@@ -1,15 +1,9 @@
 #!/usr/bin/env bash
 # series.sh: series/ is a mail-ready patch series.  Prints TAP lines.
 . "$(dirname "$0")/../../harness/lib.sh"
+. "$(dirname "$0")/tap.bash"
 set -u
 s=$SERIES
-
-t() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then echo "ok - $name"; else
-		echo "$out" | tail -n 5 | sed 's/^/#   /'; echo "not ok - $name"; fi
-}
 
 listed() { grep -v '^#' "$s/series" | grep -v '^$'; }
 t "series/series exists" test -f "$s/series"
