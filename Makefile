@@ -15,7 +15,7 @@ H := harness
 # Applied in those recipes only: other targets must not inherit a RUN.
 DEMO := RUN="$${RUN:-examples/dio-demo.sh}"
 
-.PHONY: all deps tree export kernel image guest-run test check robot clean distclean help
+.PHONY: all deps tree export kernel image guest-run test check robot per-patch clean distclean help
 
 all: image
 	@$(DEMO) $(H)/boot.sh
@@ -47,6 +47,10 @@ check: deps
 robot: tree
 	@$(H)/deps.sh robot
 	@$(H)/robot.sh
+
+per-patch: tree
+	@$(H)/deps.sh robot
+	@$(H)/per-patch.sh
 
 clean:
 	rm -rf build/run build/guest

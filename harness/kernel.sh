@@ -21,6 +21,7 @@ if command -v ccache >/dev/null; then
 	export CCACHE_NOHASHDIR=1
 fi
 fragments=("$TOP/config/dax.config")
+[ "$KERNEL" = series ] && fragments+=("$TOP/config/series.config")
 [ "$FLAVOR" = debug ] && fragments+=("$TOP/config/debug.config")
 localversion=-$KERNEL
 [ "$FLAVOR" = debug ] && localversion=$localversion-debug

@@ -6,7 +6,8 @@
 #   ARCHES="i386 arm64 ppc64le" KERNEL=series robot.sh
 #
 # Output in build/robot/<arch> (build/base/robot/<arch> for KERNEL=base);
-# each has build.log and warnings.txt.
+# each has build.log and warnings.txt.  ROBOT_SRC and ROBOT_DIR override
+# the source tree and the output's parent (per-patch.sh uses them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel_paths
@@ -17,15 +18,20 @@ export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 [ -f "$SRC/Makefile" ] || die "no source tree at ${SRC#$TOP/}: run 'make tree'"
 check_version "$SRC"
 robot=$(dirname "$(dirname "$OBJ")")/robot	# build/robot or build/base/robot
+SRC=${ROBOT_SRC:-$SRC}
+robot=${ROBOT_DIR:-$robot}
 
 build_arch() {
-	local a=$1 arch cross defconfig out sym
+	local a=$1 arch cross defconfig out sym frags
 	case "$a" in
 	i386) arch=i386; cross=i686-linux-gnu-; defconfig=i386_defconfig ;;
 	x86_64) arch=x86_64; cross=; defconfig=x86_64_defconfig ;;
 	arm64) arch=arm64; cross=aarch64-linux-gnu-; defconfig=defconfig ;;
 	ppc64le) arch=powerpc; cross=powerpc64le-linux-gnu-; defconfig=pseries_le_defconfig ;;
-	*) die "unknown arch '$a' (i386, x86_64, arm64, ppc64le)" ;;
+	arm) arch=arm; cross=arm-linux-gnueabihf-; defconfig=multi_v7_defconfig ;;
+	mips) arch=mips; cross=mips-linux-gnu-; defconfig=malta_kvm_defconfig ;;
+	s390) arch=s390; cross=s390x-linux-gnu-; defconfig=defconfig ;;
+	*) die "unknown arch '$a' (i386, x86_64, arm64, ppc64le, arm, mips, s390)" ;;
 	esac
 	need "${cross}gcc" "gcc-${cross%-}"
 	out=$robot/$a
@@ -36,10 +42,12 @@ build_arch() {
 			HOSTCFLAGS="-fcommon" -j"$JOBS" "$@"
 	}
 	rmake $defconfig > "$out/config.log" 2>&1
+	frags=("$TOP/config/robot.config")
+	[ -f "$TOP/config/robot-$a.config" ] && frags+=("$TOP/config/robot-$a.config")
 	(cd "$out" && "$SRC/scripts/kconfig/merge_config.sh" -m .config \
-		"$TOP/config/robot.config") >> "$out/config.log" 2>&1
+		"${frags[@]}") >> "$out/config.log" 2>&1
 	rmake olddefconfig >> "$out/config.log" 2>&1
-	for sym in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "$TOP/config/robot.config"); do
+	for sym in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "${frags[@]}"); do
 		grep -q "^$sym=" "$out/.config" || echo "$sym"
 	done | tr '\n' ' ' > "$out/dropped.txt"
 	# vmlinux and modules, not the arch's boot images: ppc64le's boot

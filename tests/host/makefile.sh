@@ -5,7 +5,7 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for s in deps tree kernel image boot test robot export; do
+for s in deps tree kernel image boot test robot per-patch export; do
 	printf '#!/bin/sh\necho "%s KERNEL=$KERNEL DEBUG=$DEBUG MODE=$MODE FS=$FS RUN=$RUN ARGS=$ARGS"\n' \
 		"$s" > "$tmp/$s.sh"
 	chmod +x "$tmp/$s.sh"
@@ -32,3 +32,5 @@ t "make guest-run: builds the image for the chosen kernel first" \
 	"image KERNEL=base DEBUG= MODE= FS= RUN= ARGS=" guest-run KERNEL=base
 t "make test: runs the suite, with no RUN of the demo's leaking into it" \
 	"test KERNEL= DEBUG= MODE= FS= RUN= ARGS=" test
+t "make per-patch: makes the tree, then runs per-patch.sh" \
+	"per-patch KERNEL= DEBUG= MODE= FS= RUN= ARGS=" per-patch

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# per-patch.sh: build every patch of the series on its own, for each arch
+# in ARCHES (default "x86_64 i386 arm64"): is the series bisectable?
+#
+#   ARCHES="x86_64 i386 arm64" per-patch.sh
+#
+# Checks the tree's commits out one at a time, base first, into a worktree
+# (build/pp/linux) so that build/linux is left alone, and builds each with
+# robot.sh (defconfig + config/robot.config) into build/pp/robot/<arch>.
+# After the base, each commit builds incrementally on the one before.
+#
+# Prints TAP: one test per commit and arch.  A test fails if the build
+# fails or if it shows a warning the base's full build did not (compared
+# as "file: message", without line numbers).  The base's warnings are
+# recorded by a full build in an empty output directory, once per arch.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+KERNEL=series
+kernel_paths
+
+ARCHES=${ARCHES:-x86_64 i386 arm64}
+pp=$BUILD/pp
+wt=$pp/linux
+[ -d "$SRC/.git" ] || die "no series tree at ${SRC#$TOP/}: run 'make tree'"
+git -C "$SRC" rev-parse -q --verify base >/dev/null ||
+	die "${SRC#$TOP/} has no 'base' tag: run 'make tree FORCE=1'"
+
+mapfile -t commits < <(git -C "$SRC" rev-list --reverse base..HEAD)
+[ ${#commits[@]} -gt 0 ] || die "the tree has no commits above base"
+
+if [ ! -e "$wt/.git" ]; then
+	mkdir -p "$pp"
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" base
+fi
+
+# warnings LOG: the log's warnings as "file: message", sorted, unique.
+warnings() {
+	sed -n 's/^\([^ :]*\):[0-9]*:[0-9]*: warning: \(.*\)$/\1: \2/p' "$1" |
+		sed "s,^$wt/,,; s,^\(\.\./\)*linux/,," | sort -u
+}
+
+# build_at COMMIT ARCH: build COMMIT for ARCH, quietly; the log is kept.
+build_at() {
+	git -C "$wt" checkout -q --detach "$1"
+	ROBOT_SRC=$wt ROBOT_DIR=$pp/robot "$TOP/harness/robot.sh" --arch "$2" \
+		> "$pp/robot-$2.out" 2>&1
+}
+
+n=0 failed=0
+echo "1..$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))"
+for a in $ARCHES; do
+	out=$pp/robot/$a
+	if [ ! -f "$out/base-warnings.txt" ]; then
+		rm -rf "$out"
+		msg "per-patch: full build of the base for $a (the reference for new warnings)"
+		build_at base "$a" || die "the base does not build for $a (see ${pp#$TOP/}/robot-$a.out)"
+		warnings "$out/build.log" > "$out/base-warnings.txt.new"
+		mv "$out/base-warnings.txt.new" "$out/base-warnings.txt"
+	fi
+	for c in "${commits[@]}"; do
+		n=$((n + 1))
+		title="$a $(git -C "$SRC" log -1 --format=%s "$c")"
+		start=$SECONDS
+		msg "per-patch: [$n] $title"
+		if ! build_at "$c" "$a"; then
+			failed=$((failed + 1))
+			echo "not ok $n - $title # build failed"
+			grep -m 5 -E 'error:|Error [0-9]' "$out/build.log" "$pp/robot-$a.out" |
+				sed 's/^/# /' || true
+			continue
+		fi
+		new=$(warnings "$out/build.log" | comm -23 - "$out/base-warnings.txt")
+		if [ -n "$new" ]; then
+			failed=$((failed + 1))
+			echo "not ok $n - $title # new warnings"
+			sed 's/^/# /' <<< "$new"
+		else
+			echo "ok $n - $title # $((SECONDS - start))s"
+		fi
+	done
+done
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
