@@ -14,7 +14,9 @@ done
 t() {	# NAME EXPECTED-LINE MAKE-ARGS...
 	local name=$1 want=$2 out
 	shift 2
+	# MAKEFLAGS too: "make test DEBUG=1" passes DEBUG to sub-makes through it
 	out=$(env -u KERNEL -u DEBUG -u MODE -u FS -u RUN -u ARGS \
+		-u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		make -s -C "$TOP" H="$tmp" "$@" 2>&1)
 	if printf '%s\n' "$out" | grep -qxF -- "$want"; then
 		echo "ok - $name"
