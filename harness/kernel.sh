@@ -89,7 +89,7 @@ build() {
 	local release
 	configure
 	logged "building $KERNEL kernel ($FLAVOR)" "$OBJ/build.log" kmake bzImage modules
-	grep -E 'warning:' "$OBJ/build.log" | sed "s,$SRC/,," | sort -u > "$OBJ/warnings.txt" || true
+	build_warnings "$OBJ/build.log" "$SRC" > "$OBJ/warnings.txt"
 	release=$(cat "$OBJ/include/config/kernel.release")
 	rm -rf "$OBJ/modroot"
 	logged "installing modules ($release)" "$OBJ/modules_install.log" \

@@ -41,6 +41,13 @@ kernel_paths() {
 	esac
 }
 
+# build_warnings LOG SRC: a build log's warning lines, sorted and unique,
+# with the source tree's path dropped (SRC, or ../../linux as ccache's
+# relative paths leave it).
+build_warnings() {
+	grep -E 'warning:' "$1" | sed "s,$2/,,; s,^\(\.\./\)*linux/,," | sort -u || true
+}
+
 # series_hash: a digest of series/series and the patches it names.
 series_hash() {
 	(cd "$SERIES" && cat series 2>/dev/null

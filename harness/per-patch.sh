@@ -34,10 +34,11 @@ if [ ! -e "$wt/.git" ]; then
 	git -C "$SRC" worktree add -q --detach "$wt" base
 fi
 
-# warnings LOG: the log's warnings as "file: message", sorted, unique.
+# warnings LOG: the log's compiler warnings as "file: message" (no line
+# numbers, so that a warning keeps its identity when code above it moves).
 warnings() {
-	sed -n 's/^\([^ :]*\):[0-9]*:[0-9]*: warning: \(.*\)$/\1: \2/p' "$1" |
-		sed "s,^$wt/,,; s,^\(\.\./\)*linux/,," | sort -u
+	build_warnings "$1" "$wt" |
+		sed -n 's/^\([^ :]*\):[0-9]*:[0-9]*: warning: \(.*\)$/\1: \2/p' | sort -u
 }
 
 # build_at COMMIT ARCH: build COMMIT for ARCH, quietly; the log is kept.

@@ -62,7 +62,7 @@ build_arch() {
 	# by LOAD segment"), which says nothing about the kernel's code.
 	logged "robot: $KERNEL for $a${TARGETS:+ ($TARGETS)}" "$out/build.log" \
 		rmake ${TARGETS:-vmlinux modules}
-	grep -E 'warning:' "$out/build.log" | sed "s,$SRC/,," | sort -u > "$out/warnings.txt" || true
+	build_warnings "$out/build.log" "$SRC" > "$out/warnings.txt"
 	echo "robot: $a: ok, $(wc -l < "$out/warnings.txt") warning(s); not available on $a: $(cat "$out/dropped.txt")"
 }
 

@@ -43,7 +43,7 @@ todo_reason() {
 # relay PREFIX KERNEL: read unnumbered TAP ("ok - x", "not ok - x # why",
 # "# ...") on stdin and re-emit it numbered, with PREFIX and TODO marks.
 relay() {
-	local prefix=$1 k=$2 line status rest name dir reason
+	local prefix=$1 k=$2 line status rest name dir
 	while IFS= read -r line; do
 		case "$line" in
 		"ok - "*) status=ok; rest=${line#ok - } ;;
@@ -54,10 +54,17 @@ relay() {
 		name=${rest%% # *}
 		dir=
 		[ "$name" != "$rest" ] && dir=${rest#* # }
-		reason=$(todo_reason "$k" "${prefix#*: }$name")
-		[ -n "$reason" ] && [ "${dir#SKIP}" = "$dir" ] && dir="TODO $reason${dir:+ ($dir)}"
-		tap "$status" "$prefix$name" "$dir"
+		ktap "$k" "$status" "$prefix$name" "$dir"
 	done
+}
+
+# ktap KERNEL STATUS NAME [DIRECTIVE]: tap a test named "KERNEL: rest",
+# TODO-marked when tests/todo lists "rest" for KERNEL (not over a SKIP).
+ktap() {
+	local k=$1 status=$2 name=$3 dir=${4:-} reason
+	reason=$(todo_reason "$k" "${name#*: }")
+	[ -n "$reason" ] && [ "${dir#SKIP}" = "$dir" ] && dir="TODO $reason${dir:+ ($dir)}"
+	tap "$status" "$name" "$dir"
 }
 
 # --- 1. host tests ----------------------------------------------------------
@@ -134,24 +141,15 @@ run_case() {
 	relay "$k: $name: " "$k" < "$b.out.log"
 	if [ -z "$rc" ]; then
 		sed 's/^/#   /' "$dir/$name.$boot.log" | tail -n 5
-		vtap "not ok" "guest ran" "could not boot"
+		ktap "$k" "not ok" "$k: $name: guest ran" "could not boot"
 	elif [ -n "$why" ] || ! grep -qE '^(ok|not ok) - ' "$b.out.log"; then
-		vtap "not ok" "guest ran its tests" "${why:-no TAP output}"
+		ktap "$k" "not ok" "$k: $name: guest ran its tests" "${why:-no TAP output}"
 	elif [ "$reports" -gt 0 ]; then
 		head -n 3 "$b.reports" | sed 's/^/#   /'
-		vtap "not ok" "guest kernel log clean" "$reports report line(s)"
+		ktap "$k" "not ok" "$k: $name: guest kernel log clean" "$reports report line(s)"
 	else
-		vtap ok "guest kernel log clean ($(verdict "$b.verdict" seconds)s)"
+		ktap "$k" ok "$k: $name: guest kernel log clean ($(verdict "$b.verdict" seconds)s)"
 	fi
-}
-
-# vtap STATUS TITLE [REASON]: one of run_case's own verdicts on the case
-# ($k, $name), TODO-marked by tests/todo like the tests the guest ran.
-vtap() {
-	local why=${3:-} reason
-	reason=$(todo_reason "$k" "$name: $2")
-	[ -n "$reason" ] && why="TODO $reason${why:+ ($why)}"
-	tap "$1" "$k: $name: $2" "$why"
 }
 
 # expect NAME WANT GOT: a check of an exit status.
