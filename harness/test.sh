@@ -103,6 +103,19 @@ cases() {
 	echo "persist-pfn-ram-ext4+|MODE=none|/daxgup/tests/persist.sh verify pfn-ram ext4"
 	echo "persist-raw-xfs|MODE=none|/daxgup/tests/persist.sh write raw xfs"
 	echo "persist-raw-xfs+|MODE=none|/daxgup/tests/persist.sh verify raw xfs"
+	if [ "$k" != base ]; then	# the memmap location "pmem" is the series'
+		echo "persist-pfn-pmem-xfs|MODE=none|/daxgup/tests/persist.sh write pfn-pmem xfs"
+		echo "persist-pfn-pmem-xfs+|MODE=none|/daxgup/tests/persist.sh verify pfn-pmem xfs"
+		echo "memmap-cost-4g|MODE=none NVDIMM_SIZE=4G|/daxgup/tests/memmap.sh"
+		echo "memmap-cost-16g|MODE=none NVDIMM_SIZE=16G|/daxgup/tests/memmap.sh"
+		for b in sysfs infoblock; do
+			echo "pfn-bad-$b|MODE=none|/daxgup/tests/pfn_bad.sh $b"
+		done
+		echo "pfn-bad-unaligned|MODE=none NVDIMMS=2 NVDIMM_SIZE=192M|/daxgup/tests/pfn_bad.sh unaligned"
+		echo "pfn-bad-small|MODE=none NVDIMM_SIZE=64M|/daxgup/tests/pfn_bad.sh small"
+		echo "teardown-pfn-ram|MODE=none|/daxgup/tests/teardown.sh pfn-ram 20"
+		echo "teardown-pfn-pmem|MODE=none|/daxgup/tests/teardown.sh pfn-pmem 20"
+	fi
 	[ "$k" = base ] ||	# the base's nfit_test does not build (fixed by the series)
 		echo "nfit_test|MODE=none NVDIMMS=0 APPEND=cma=512M|/daxgup/tests/nfit_test.sh"
 	[ "$k" = base ] ||	# CONFIG_TEST_PFN_T is the series'
@@ -115,6 +128,7 @@ cases() {
 	for fs in ext4 xfs; do
 		echo "unbind-pfn-ram-$fs|MODE=none|/daxgup/tests/unbind.sh pfn-ram $fs"
 	done
+	echo "unbind-pfn-pmem-xfs|MODE=none|/daxgup/tests/unbind.sh pfn-pmem xfs"
 	echo "unbind-poweroff-raw-ext4|MODE=none|/daxgup/tests/unbind.sh raw ext4 poweroff"
 	echo "unbind-poweroff-pfn-ram-xfs|MODE=none|/daxgup/tests/unbind.sh pfn-ram xfs poweroff"
 }
@@ -131,7 +145,7 @@ run_case() {
 	boot=boot$((2 - fresh))		# boot1, or boot2 for the reboot
 	b=$dir/$name/$boot
 	echo "# $k: $name: booting ($cmd)"
-	env -u RUN -u MODE -u FS -u NVDIMMS -u APPEND \
+	env -u RUN -u MODE -u FS -u NVDIMMS -u NVDIMM_SIZE -u APPEND \
 		KERNEL="$k" RUNDIR="$dir/$name" NAME=$boot FRESH=$fresh SHOW=0 \
 		MKFS=0 GUEST_RUN="${cmd%% *}" ARGS="${cmd#* }" $settings \
 		"$TOP/harness/boot.sh" >"$dir/$name.$boot.log" 2>&1

@@ -22,7 +22,7 @@ n=$(listed | wc -l)
 if [ "$n" -gt 0 ]; then
 	cover_ok() {
 		local c=$s/0000-cover-letter.patch
-		[ -f "$c" ] && grep -q "^Subject: \[PATCH 0/$n\] " "$c" &&
+		[ -f "$c" ] && grep -q "^Subject: \[PATCH $(printf "%0${#n}d" 0)/$n\] " "$c" &&
 			! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE' "$c" &&
 			grep -qE '^ [0-9]+ files? changed' "$c"
 	}
@@ -35,7 +35,9 @@ if [ "$n" -gt 0 ]; then
 			grep -q "^Subject: \[PATCH $2/$n\] [a-z0-9_, /.-]*: " "$1" &&
 			grep -q '^diff --git ' "$1" && grep -q "^Signed-off-by: $PROJECT_NAME <$PROJECT_EMAIL>" "$1"
 		}
-		t "$p: mail-ready ([PATCH $i/$n] subsystem: title, sign-off, diff)" mail_ok "$s/$p" "$i"
+		# git format-patch pads the number to the width of the total
+		t "$p: mail-ready ([PATCH $i/$n] subsystem: title, sign-off, diff)" \
+			mail_ok "$s/$p" "$(printf "%0${#n}d" $i)"
 	done
 else
 	echo "ok - series/ holds no patches yet # SKIP nothing to check"
