@@ -113,6 +113,9 @@ cases() {
 		done
 		echo "pfn-bad-unaligned|MODE=none NVDIMMS=2 NVDIMM_SIZE=192M|/daxgup/tests/pfn_bad.sh unaligned"
 		echo "pfn-bad-small|MODE=none NVDIMM_SIZE=64M|/daxgup/tests/pfn_bad.sh small"
+		for m in ram pmem; do
+			echo "dev_pagemap-pfn-$m|MODE=none|/daxgup/tests/dev_pagemap.sh pfn-$m"
+		done
 		echo "teardown-pfn-ram|MODE=none|/daxgup/tests/teardown.sh pfn-ram 20"
 		echo "teardown-pfn-pmem|MODE=none|/daxgup/tests/teardown.sh pfn-pmem 20"
 	fi
