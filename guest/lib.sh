@@ -120,6 +120,17 @@ mount_dax() {
 		{ echo "$DAX is mounted, but not with dax: $(grep " $DAX " /proc/mounts)"; return 1; }
 }
 
+# memfree: MemFree in KiB, the median of 3 readings with caches dropped
+memfree() {
+	local i
+	for i in 1 2 3; do
+		sync
+		echo 3 > /proc/sys/vm/drop_caches
+		sleep 0.3
+		awk '/^MemFree:/ { print $2 }' /proc/meminfo
+	done | sort -n | sed -n 2p
+}
+
 # kmemleak_report: with CONFIG_DEBUG_KMEMLEAK, scan now; the kernel logs
 # "kmemleak: N new suspected memory leaks" on the console if any.
 kmemleak_report() {

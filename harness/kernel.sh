@@ -54,8 +54,14 @@ configure() {
 	[ -f "$SRC/Makefile" ] || die "no source tree at ${SRC#$TOP/}: run 'make tree'"
 	check_version "$SRC"
 	want=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)$localversion
+	# Up to date: same fragments, and the .config still has their symbols
+	# (a make run by hand in $OBJ can drop some).
 	if [ -f "$OBJ/.config" ] && [ "$(cat "$OBJ/.config-stamp" 2>/dev/null)" = "$want" ]; then
-		return
+		for f in "${fragments[@]}"; do
+			check_fragment "$f" >/dev/null 2>&1 || { want=stale; break; }
+		done
+		[ "$want" = stale ] || return 0
+		want=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)$localversion
 	fi
 	mkdir -p "$OBJ"
 	msg "configuring $KERNEL kernel ($FLAVOR): x86_64_defconfig + ${fragments[*]##*/}"

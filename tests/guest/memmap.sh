@@ -6,16 +6,6 @@
 # back, and neither may add memory blocks (ZONE_DEVICE is never onlined).
 . /daxgup/lib.sh
 
-# memfree: MemFree in KiB, the median of 3 readings with caches dropped
-memfree() {
-	local i
-	for i in 1 2 3; do
-		sync
-		echo 3 > /proc/sys/vm/drop_caches
-		sleep 0.3
-		awk '/^MemFree:/ { print $2 }' /proc/meminfo
-	done | sort -n | sed -n 2p
-}
 blocks() { ls -d /sys/devices/system/memory/memory* | wc -l; }
 
 # enable LOC: (re)create the pfn device on namespace0.0 with a new uuid

@@ -7,12 +7,6 @@
 . /daxgup/lib.sh
 mode=$1 n=$2
 
-memfree() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
-	awk '/^MemFree:/ { print $2 }' /proc/meminfo
-}
-
 check "namespace0.0 in mode $mode" setup_namespace "$mode" || exit 1
 pfn=$(active_pfn)
 check "mkfs.ext4" make_fs ext4 "$PMEM" || exit 1
