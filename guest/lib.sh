@@ -107,7 +107,9 @@ setup_namespace() {
 make_fs() {
 	case "$1" in
 	ext4) $MKE2FS -q -F -t ext4 -b 4096 -O ^orphan_file,^metadata_csum_seed "$2" ;;
-	xfs) $MKFS_XFS -q -f -m reflink=0,bigtime=0,inobtcount=0 "$2" ;;
+	# a 2 MiB stripe unit: large files get 2 MiB-aligned extents,
+	# which DAX can map with PMDs
+	xfs) $MKFS_XFS -q -f -m reflink=0,bigtime=0,inobtcount=0 -d su=2m,sw=1 "$2" ;;
 	*) echo "unknown filesystem '$1' (ext4, xfs)"; return 1 ;;
 	esac
 }

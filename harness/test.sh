@@ -132,6 +132,9 @@ cases() {
 		echo "unbind-pfn-ram-$fs|MODE=none|/daxgup/tests/unbind.sh pfn-ram $fs"
 	done
 	echo "unbind-pfn-pmem-xfs|MODE=none|/daxgup/tests/unbind.sh pfn-pmem xfs"
+	# a vmsplice() pin outlives its mapping and holds off the unbind
+	echo "pin-unbind-pfn-ram-xfs|MODE=none|/daxgup/tests/pin_unbind.sh pfn-ram xfs"
+	echo "pin-unbind-pfn-pmem-ext4|MODE=none|/daxgup/tests/pin_unbind.sh pfn-pmem ext4"
 	echo "unbind-poweroff-raw-ext4|MODE=none|/daxgup/tests/unbind.sh raw ext4 poweroff"
 	echo "unbind-poweroff-pfn-ram-xfs|MODE=none|/daxgup/tests/unbind.sh pfn-ram xfs poweroff"
 }

@@ -14,6 +14,11 @@ check "data written through mmap reads back" \
 	sh -c "$BIN/mmap_pattern write $DAX/pattern 8388608 11 &&
 	       $BIN/mmap_pattern verify $DAX/pattern 8388608 11"
 
+# fs_dax:dax_pmd_fault (the series) says what each pmd fault did
+EV=/sys/kernel/debug/tracing/events/fs_dax/dax_pmd_fault
+TR=/sys/kernel/debug/tracing
+[ -e $EV/enable ] && echo > $TR/trace && echo 1 > $EV/enable
+
 for align in 4k 2m; do
 	size=64k
 	[ $align = 2m ] && size=2m
@@ -22,6 +27,53 @@ for align in 4k 2m; do
 			$BIN/dio_mmap -o $op -a $align -s $size -e $dio $DAX/dio-$op-$align $SCRATCH
 	done
 done
+
+# every other path that pins or reaches DAX pages (see gup_paths.c)
+for path in aio vmsplice vm-readv vm-writev proc-mem futex fork mprotect \
+	    mremap mlock move_pages; do
+	want=$dio
+	[ $path = move_pages ] && want=ok	# pins nothing either way
+	# a shared futex is keyed by page->mapping, which device pages
+	# do not have: EFAULT on every kernel (a known limit)
+	[ $path = futex ] && want=efault
+	for align in 4k 2m; do
+		show "gup-$path, $align-aligned DAX mmap: expect $want" \
+			$BIN/gup_paths -a $align -e $want $path $DAX/gup-$path-$align $SCRATCH
+	done
+done
+
+# fio: O_DIRECT with its buffers in a shared mmap of a DAX file, written
+# and verified (crc32c); without DAX-GUP it must fail with EFAULT
+fio_dax() {
+	/usr/bin/fio --name=daxbuf --filename=$SCRATCH --direct=1 --rw=write \
+		--bs=64k --size=16m --iomem=mmapshared:$DAX/fio-buf \
+		--verify=crc32c --do_verify=1 > /tmp/fio.out 2>&1
+	local rc=$?
+	grep -E 'err=|verify|Bad address|WRITE:|READ:' /tmp/fio.out | head -n 6
+	echo "fio exit $rc"; tail -n 3 /tmp/fio.out
+	if [ $dio = ok ]; then
+		return $rc
+	fi
+	[ $rc != 0 ] && grep -q 'Bad address' /tmp/fio.out
+}
+show "fio-verify, direct=1 with iomem=mmapshared on a DAX file: expect $dio" fio_dax
+
+if [ -e $EV/enable ]; then
+	echo 0 > $EV/enable
+	sed -n 's/^.*dax_pmd_fault: .*: //p' $TR/trace | sort | uniq -c |
+		sed 's/^ */# pmd faults: /'
+	pmds=$(grep -c 'dax_pmd_fault: .*: pmd$' $TR/trace)
+	# pfn-ram data start 8 KiB into the namespace: never 2 MiB aligned
+	case $mode in
+	raw|pfn-ram)
+		check "no PMD mappings in mode $mode ($pmds pmd faults)" \
+			test "$pmds" = 0 ;;
+	*)	check "2 MiB-aligned mappings got PMDs ($pmds pmd faults)" \
+			test "$pmds" -gt 0 ;;
+	esac
+else
+	echo "# no fs_dax:dax_pmd_fault tracepoint in this kernel: PMD use not reported"
+fi
 
 check "umount" umount $DAX
 dev=namespace0.0

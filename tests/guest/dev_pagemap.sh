@@ -2,9 +2,9 @@
 # dev_pagemap.sh MODE: with namespace0.0 in MODE (pfn-ram or pfn-pmem),
 # load test_dev_pagemap (CONFIG_TEST_DEV_PAGEMAP) on an address in its
 # data: pagemap lookup, references, poisoned ZONE_DEVICE pages, and the
-# memmap on the device exactly in pfn-pmem.  Then load it with hold=1:
-# the pfn device's unbind must wait for that reference, and finish once
-# the module is unloaded.
+# memmap on the device exactly in pfn-pmem.  Then load it with hold=1
+# (a pagemap reference) and hold=2 (a page reference): the pfn device's
+# unbind must wait for either, and finish once the module is unloaded.
 . /daxgup/lib.sh
 mode=$1
 
@@ -29,13 +29,6 @@ want=no; [ "$mode" = pfn-pmem ] && want=yes
 check "the memmap is on the device: $want" grep -q "altmap $want\$" /tmp/pgmap.log
 $MODPROBE -r test_dev_pagemap
 
-check "modprobe test_dev_pagemap hold=1 (keeps a reference)" \
-	$MODPROBE test_dev_pagemap phys=$phys hold=1 || exit 1
-echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind &
-unbind=$!
-sleep 3
-check "the unbind of $pfn waits for the reference" kill -0 $unbind
-check "modprobe -r test_dev_pagemap (drops it)" $MODPROBE -r test_dev_pagemap
 waited() {
 	local i=0
 	while kill -0 $unbind 2>/dev/null; do
@@ -44,5 +37,17 @@ waited() {
 	done
 	wait $unbind
 }
-check "then the unbind finishes" waited
-check "$pfn has no driver now" test ! -e $ND/$pfn/driver
+for hold in 1 2; do
+	what="a pagemap reference"; [ $hold = 2 ] && what="a page reference (get_page)"
+	check "modprobe test_dev_pagemap hold=$hold (keeps $what)" \
+		$MODPROBE test_dev_pagemap phys=$phys hold=$hold || exit 1
+	echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind &
+	unbind=$!
+	sleep 3
+	check "the unbind of $pfn waits for $what" kill -0 $unbind
+	check "modprobe -r test_dev_pagemap (drops it)" $MODPROBE -r test_dev_pagemap
+	check "then the unbind finishes" waited
+	check "$pfn has no driver now" test ! -e $ND/$pfn/driver
+	[ $hold = 1 ] && check "rebind $pfn" \
+		sh -c "echo $pfn > /sys/bus/nd/drivers/nd_pmem/bind"
+done

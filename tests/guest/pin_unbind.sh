@@ -1,0 +1,44 @@
+#!/bin/sh
+# pin_unbind.sh MODE FS: a page pin outlives its mapping.  pin_hold pins
+# 64 KiB of a DAX file with vmsplice(), then unmaps and closes it; only a
+# pipe holds the pages.  The filesystem unmounts, and the unbind of the
+# pfn device must wait for the pin (no use-after-free of the device's
+# pages), then finish once pin_hold reads the pipe, verifies the data and
+# exits.  A rebind brings the device and the file back.
+. /daxgup/lib.sh
+mode=$1 fs=$2
+
+check "namespace0.0 in mode $mode" setup_namespace "$mode" || exit 1
+pfn=$(active_pfn)
+check "mkfs.$fs" make_fs "$fs" "$PMEM" || exit 1
+check "mount -o dax" mount_dax "$fs" "$PMEM" || exit 1
+rm -f /tmp/pinned
+$BIN/pin_hold $DAX/pinned /tmp/pinned > /tmp/pin.out 2>&1 &
+holder=$!
+check "vmsplice() pins DAX pages, then the file is closed" wait_for /tmp/pinned 10 ||
+	{ cat /tmp/pin.out; exit 1; }
+check "umount with the pin held" umount $DAX
+echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind &
+unbind=$!
+sleep 3
+check "the unbind of $pfn waits for the pinned pages" kill -0 $unbind
+check "the pin holder still runs" kill -0 $holder
+kill -TERM $holder
+wait $holder
+rc=$?
+sed 's/^/# /' /tmp/pin.out
+check "the pipe's pages read back intact, after the unbind began" test $rc = 0
+waited() {
+	local i=0
+	while kill -0 $unbind 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+	wait $unbind
+}
+check "the unbind finishes once the pipe is gone" waited
+check "$pfn has no driver now" test ! -e $ND/$pfn/driver
+check "rebind $pfn" sh -c "echo $pfn > /sys/bus/nd/drivers/nd_pmem/bind"
+check "mount again" mount_dax "$fs" "$PMEM"
+check "the file is still there" test -s $DAX/pinned
+umount $DAX
