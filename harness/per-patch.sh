@@ -2,7 +2,11 @@
 # per-patch.sh: build every patch of the series on its own, for each arch
 # in ARCHES (default "x86_64 i386 arm64"): is the series bisectable?
 #
-#   ARCHES="x86_64 i386 arm64" per-patch.sh
+#   ARCHES="x86_64 i386 arm64" [SINCE=<commit>] per-patch.sh
+#
+# SINCE builds only the commits after <commit>, on top of the output of an
+# earlier run that ended there (a new part of the series, without
+# rebuilding the parts before it).
 #
 # Checks the tree's commits out one at a time, base first, into a worktree
 # (build/pp/linux) so that build/linux is left alone, and builds each with
@@ -25,7 +29,7 @@ wt=$pp/linux
 git -C "$SRC" rev-parse -q --verify base >/dev/null ||
 	die "${SRC#$TOP/} has no 'base' tag: run 'make tree FORCE=1'"
 
-mapfile -t commits < <(git -C "$SRC" rev-list --reverse base..HEAD)
+mapfile -t commits < <(git -C "$SRC" rev-list --reverse "${SINCE:-base}"..HEAD)
 [ ${#commits[@]} -gt 0 ] || die "the tree has no commits above base"
 
 if [ ! -e "$wt/.git" ]; then
