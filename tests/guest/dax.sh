@@ -69,10 +69,8 @@ if [ -e $EV/enable ]; then
 	sed -n 's/^.*dax_pmd_fault: .*: //p' $TR/trace | sort | uniq -c |
 		sed 's/^ */# pmd faults: /'
 	pmds=$(grep -c 'dax_pmd_fault: .*: pmd$' $TR/trace)
-	# pfn-ram data start 8 KiB into the namespace: never 2 MiB aligned
 	case $mode in
-	raw|pfn-ram)
-		check "no PMD mappings in mode $mode ($pmds pmd faults)" \
+	raw)	check "no PMD mappings in mode $mode ($pmds pmd faults)" \
 			test "$pmds" = 0 ;;
 	*)	check "2 MiB-aligned mappings got PMDs ($pmds pmd faults)" \
 			test "$pmds" -gt 0 ;;
