@@ -49,6 +49,18 @@ wait_for() {
 	done
 }
 
+# wait_exit PID [SECONDS]: until the background job PID ends (default
+# 10 s); its exit status, or 1 if it is still running then.
+wait_exit() {
+	local i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $((${2:-10} * 10)) ] && return 1
+		sleep 0.1
+	done
+	wait "$1"
+}
+
 load_nvdimm() {
 	$MODPROBE nfit && $MODPROBE nd_pmem && $MODPROBE nd_btt || return 1
 	wait_for $ND/namespace0.0 10 || { echo "no namespace0.0 appeared"; return 1; }

@@ -29,14 +29,6 @@ want=no; [ "$mode" = pfn-pmem ] && want=yes
 check "the memmap is on the device: $want" grep -q "altmap $want\$" /tmp/pgmap.log
 $MODPROBE -r test_dev_pagemap
 
-waited() {
-	local i=0
-	while kill -0 $unbind 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-	wait $unbind
-}
 for hold in 1 2; do
 	what="a pagemap reference"; [ $hold = 2 ] && what="a page reference (get_page)"
 	check "modprobe test_dev_pagemap hold=$hold (keeps $what)" \
@@ -46,7 +38,7 @@ for hold in 1 2; do
 	sleep 3
 	check "the unbind of $pfn waits for $what" kill -0 $unbind
 	check "modprobe -r test_dev_pagemap (drops it)" $MODPROBE -r test_dev_pagemap
-	check "then the unbind finishes" waited
+	check "then the unbind finishes" wait_exit $unbind
 	check "$pfn has no driver now" test ! -e $ND/$pfn/driver
 	[ $hold = 1 ] && check "rebind $pfn" \
 		sh -c "echo $pfn > /sys/bus/nd/drivers/nd_pmem/bind"

@@ -28,15 +28,7 @@ wait $holder
 rc=$?
 sed 's/^/# /' /tmp/pin.out
 check "the pipe's pages read back intact, after the unbind began" test $rc = 0
-waited() {
-	local i=0
-	while kill -0 $unbind 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-	wait $unbind
-}
-check "the unbind finishes once the pipe is gone" waited
+check "the unbind finishes once the pipe is gone" wait_exit $unbind
 check "$pfn has no driver now" test ! -e $ND/$pfn/driver
 check "rebind $pfn" sh -c "echo $pfn > /sys/bus/nd/drivers/nd_pmem/bind"
 check "mount again" mount_dax "$fs" "$PMEM"
