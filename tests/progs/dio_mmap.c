@@ -27,55 +27,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static size_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; break;
-	case 'm': case 'M': v <<= 20; break;
-	case 'g': case 'G': v <<= 30; break;
-	case '\0': break;
-	default: fprintf(stderr, "dio_mmap: bad size '%s'\n", s); exit(2);
-	}
-	return v;
-}
-
-/* Each 8-byte word names its offset and the pass: a misplaced or stale
- * block cannot look right. */
-static void fill(void *buf, size_t len, uint64_t seed)
-{
-	uint64_t *p = buf;
-	size_t i;
-
-	for (i = 0; i < len / 8; i++)
-		p[i] = (seed << 40) ^ (i * 8) ^ 0x5a5a000000000000ull;
-}
-
-static long mismatch(const void *buf, size_t len, uint64_t seed)
-{
-	const uint64_t *p = buf;
-	size_t i;
-
-	for (i = 0; i < len / 8; i++)
-		if (p[i] != ((seed << 40) ^ (i * 8) ^ 0x5a5a000000000000ull))
-			return (long)(i * 8);
-	return -1;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "dio_mmap: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
+#include "daxgup.h"
 
 int main(int argc, char **argv)
 {
 	size_t size = 64 << 10, align = 4 << 10, flen;
 	const char *op = "read", *expect = "ok";
 	int opt, fd, dev, want_ok, err;
-	char *map, *area, *buf;
+	char *map, *buf;
 	ssize_t ret;
 	long bad;
 
@@ -106,24 +65,17 @@ int main(int argc, char **argv)
 	if (posix_memalign((void **)&buf, 4096, size))
 		die("posix_memalign");
 
-	/* Reserve room, then map the file at an ALIGN-aligned address. */
-	area = mmap(NULL, flen + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (area == MAP_FAILED)
-		die("mmap reserve");
-	map = (char *)(((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1));
-	map = mmap(map, flen, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
-	if (map == MAP_FAILED)
-		die("mmap file");
+	map = map_aligned(fd, flen, align);
 
 	if (!strcmp(op, "read")) {
 		/* DEV holds pass 1; the mapping holds pass 2 (and is faulted in). */
-		fill(buf, size, 1);
+		pattern_fill(buf, size, 1);
 		if (pwrite(dev, buf, size, 0) != (ssize_t)size)
 			die("pwrite (setup)");
-		fill(map, size, 2);
+		pattern_fill(map, size, 2);
 		ret = pread(dev, map, size, 0);
 	} else {
-		fill(map, size, 3);
+		pattern_fill(map, size, 3);
 		ret = pwrite(dev, map, size, 0);
 	}
 	err = errno;
@@ -141,17 +93,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(op, "read")) {
-		bad = mismatch(map, size, 1);
+		bad = pattern_mismatch(map, size, 1);
 		if (bad < 0) {	/* and through read(2), not the mapping */
 			if (pread(fd, buf, size, 0) != (ssize_t)size)
 				die("pread file");
-			bad = mismatch(buf, size, 1);
+			bad = pattern_mismatch(buf, size, 1);
 		}
 	} else {
 		memset(buf, 0, size);
 		if (pread(dev, buf, size, 0) != (ssize_t)size)
 			die("pread dev");
-		bad = mismatch(buf, size, 3);
+		bad = pattern_mismatch(buf, size, 3);
 	}
 	if (bad >= 0) {
 		printf("transferred, but the data differ at offset %ld\n", bad);

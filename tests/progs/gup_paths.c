@@ -53,6 +53,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "daxgup.h"
+
 #define FLEN	(4 << 20)	/* the file and the mapping */
 #define IOLEN	(1 << 20)	/* bytes per transfer */
 
@@ -61,46 +63,15 @@ static size_t align = 4096;
 static int fd, dev;
 static uint64_t *buf;
 
-static void die(const char *what)
-{
-	fprintf(stderr, "gup_paths: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
-/* each word names its offset and the pass: stale data cannot look right */
-static void fill(void *p, size_t len, uint64_t seed)
-{
-	uint64_t *w = p;
-	size_t i;
-
-	for (i = 0; i < len / 8; i++)
-		w[i] = (seed << 40) ^ (i * 8) ^ 0xa5a5000000000000ull;
-}
-
+/* is LEN bytes at P pass SEED of the pattern? */
 static int same(const void *p, size_t len, uint64_t seed)
 {
-	const uint64_t *w = p;
-	size_t i;
-
-	for (i = 0; i < len / 8; i++)
-		if (w[i] != ((seed << 40) ^ (i * 8) ^ 0xa5a5000000000000ull))
-			return 0;
-	return 1;
+	return pattern_mismatch(p, len, seed) < 0;
 }
 
-/* map FILE shared at an ALIGN-aligned address (MAP_FIXED over a reserve) */
-static char *map_aligned(size_t len)
+static char *map_file(size_t len)
 {
-	char *area, *p;
-
-	area = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (area == MAP_FAILED)
-		die("mmap reserve");
-	p = (char *)(((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1));
-	p = mmap(p, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
-	if (p == MAP_FAILED)
-		die("mmap file");
-	return p;
+	return map_aligned(fd, len, align);
 }
 
 /*
@@ -115,13 +86,19 @@ static int result(ssize_t ret, size_t len)
 	return (size_t)ret == len ? 0 : EIO;
 }
 
-/* O_DIRECT read of pass SEED from DEV into P; 0 or an errno */
+/*
+ * O_DIRECT read of pass SEED from DEV into P: 0 when it verifies, an
+ * errno, or -1 when the data differ.
+ */
 static int dio_read(char *p, uint64_t seed)
 {
-	fill(buf, IOLEN, seed);
+	int err;
+
+	pattern_fill(buf, IOLEN, seed);
 	if (pwrite(dev, buf, IOLEN, 0) != IOLEN)
 		die("pwrite (setup)");
-	return result(pread(dev, p, IOLEN, 0), IOLEN);
+	err = result(pread(dev, p, IOLEN, 0), IOLEN);
+	return err ?: (same(p, IOLEN, seed) ? 0 : -1);
 }
 
 static int path_aio(void)
@@ -139,12 +116,12 @@ static int path_aio(void)
 		cb.aio_buf = (uintptr_t)map;
 		cb.aio_nbytes = IOLEN;
 		if (pass == 0) {	/* read: DEV -> mapping */
-			fill(buf, IOLEN, 11);
+			pattern_fill(buf, IOLEN, 11);
 			if (pwrite(dev, buf, IOLEN, 0) != IOLEN)
 				die("pwrite (setup)");
 			cb.aio_lio_opcode = IOCB_CMD_PREAD;
 		} else {		/* write: mapping -> DEV */
-			fill(map, IOLEN, 12);
+			pattern_fill(map, IOLEN, 12);
 			cb.aio_lio_opcode = IOCB_CMD_PWRITE;
 		}
 		if (syscall(SYS_io_submit, ctx, 1, cbs) != 1) {
@@ -177,7 +154,7 @@ static int path_vmsplice(void)
 
 	if (pipe(p))
 		die("pipe");
-	fill(map, iov.iov_len, 21);
+	pattern_fill(map, iov.iov_len, 21);
 	n = vmsplice(p[1], &iov, 1, 0);
 	if (n < 0 || (size_t)n != iov.iov_len)
 		return result(n, iov.iov_len);
@@ -194,13 +171,13 @@ static int path_vm_rw(int write)
 	ssize_t n;
 
 	if (write) {
-		fill(buf, IOLEN, 31);
+		pattern_fill(buf, IOLEN, 31);
 		n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
 		if (n != IOLEN)
 			return result(n, IOLEN);
 		return same(map, IOLEN, 31) ? 0 : -1;
 	}
-	fill(map, IOLEN, 32);
+	pattern_fill(map, IOLEN, 32);
 	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 	if (n != IOLEN)
 		return result(n, IOLEN);
@@ -214,13 +191,13 @@ static int path_proc_mem(void)
 
 	if (mem < 0)
 		die("/proc/self/mem");
-	fill(map, 65536, 41);
+	pattern_fill(map, 65536, 41);
 	n = pread(mem, buf, 65536, (off_t)(uintptr_t)map);
 	if (n != 65536)
 		return result(n, 65536);
 	if (!same(buf, 65536, 41))
 		return -1;
-	fill(buf, 65536, 42);
+	pattern_fill(buf, 65536, 42);
 	n = pwrite(mem, buf, 65536, (off_t)(uintptr_t)map);
 	close(mem);
 	if (n != 65536)
@@ -241,9 +218,9 @@ static int path_futex(void)
 static int path_fork(void)
 {
 	pid_t pid;
-	int status, err;
+	int status;
 
-	fill(map, FLEN, 51);	/* fault it all in: a PMD where it can be */
+	pattern_fill(map, FLEN, 51);	/* fault it all in: a PMD where it can be */
 	pid = fork();
 	if (pid < 0)
 		die("fork");
@@ -255,15 +232,12 @@ static int path_fork(void)
 		return dio_read(map, 53) ?: -1;	/* report the parent's errno */
 	if (!same(map, IOLEN, 52))
 		return -1;
-	err = dio_read(map, 54);
-	return err ?: (same(map, IOLEN, 54) ? 0 : -1);
+	return dio_read(map, 54);
 }
 
 static int path_mprotect(void)
 {
-	int err;
-
-	fill(map, IOLEN, 61);
+	pattern_fill(map, IOLEN, 61);
 	if (mprotect(map, FLEN, PROT_READ))
 		die("mprotect read");
 	if (pwrite(dev, map, IOLEN, 0) != IOLEN)
@@ -274,24 +248,21 @@ static int path_mprotect(void)
 		return -1;
 	if (mprotect(map, FLEN, PROT_READ | PROT_WRITE))
 		die("mprotect write");
-	err = dio_read(map, 62);
-	return err ?: (same(map, IOLEN, 62) ? 0 : -1);
+	return dio_read(map, 62);
 }
 
 static int path_mremap(void)
 {
-	char *to = map_aligned(FLEN);	/* a second aligned range, then move */
-	int err;
+	char *to = map_file(FLEN);	/* a second aligned range, then move */
 
-	fill(map, FLEN, 71);
+	pattern_fill(map, FLEN, 71);
 	to = mremap(map, FLEN, FLEN, MREMAP_MAYMOVE | MREMAP_FIXED, to);
 	if (to == MAP_FAILED)
 		die("mremap");
 	map = to;
 	if (!same(map, FLEN, 71))
 		return -1;
-	err = dio_read(map, 72);
-	return err ?: (same(map, IOLEN, 72) ? 0 : -1);
+	return dio_read(map, 72);
 }
 
 static int path_mlock(void)
@@ -301,8 +272,6 @@ static int path_mlock(void)
 	if (mlock(map, FLEN))
 		return errno;
 	err = dio_read(map, 81);
-	if (!err && !same(map, IOLEN, 81))
-		err = -1;
 	if (munlock(map, FLEN))
 		die("munlock");
 	return err;
@@ -313,28 +282,45 @@ static int path_move_pages(void)
 	void *pages[1] = { map };
 	int node = 0, status = 0;
 
-	fill(map, 4096, 91);
+	pattern_fill(map, 4096, 91);
 	if (syscall(SYS_move_pages, 0, 1, pages, &node, &status, 0) < 0)
 		return errno == ENOSYS ? 0 : errno;
 	printf("(page status %d) ", status);
 	return same(map, 4096, 91) ? 0 : -1;
 }
 
-static size_t parse_size(const char *s)
+static int path_vm_readv(void)
 {
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	if (*end == 'k')
-		v <<= 10;
-	else if (*end == 'm')
-		v <<= 20;
-	return v;
+	return path_vm_rw(0);
 }
+
+static int path_vm_writev(void)
+{
+	return path_vm_rw(1);
+}
+
+static const struct path {
+	const char *name;
+	int (*run)(void);	/* 0, an errno, or -1: the data differ */
+} paths[] = {
+	{ "aio", path_aio },
+	{ "vmsplice", path_vmsplice },
+	{ "vm-readv", path_vm_readv },
+	{ "vm-writev", path_vm_writev },
+	{ "proc-mem", path_proc_mem },
+	{ "futex", path_futex },
+	{ "fork", path_fork },
+	{ "mprotect", path_mprotect },
+	{ "mremap", path_mremap },
+	{ "mlock", path_mlock },
+	{ "move_pages", path_move_pages },
+	{ NULL, NULL },
+};
 
 int main(int argc, char **argv)
 {
-	const char *expect = "ok", *path;
+	const char *expect = "ok";
+	const struct path *path;
 	int opt, err;
 
 	while ((opt = getopt(argc, argv, "a:e:")) != -1) {
@@ -347,7 +333,10 @@ int main(int argc, char **argv)
 	if (argc - optind != 3 || (strcmp(expect, "ok") && strcmp(expect, "efault")) ||
 	    align < 4096 || align & (align - 1))
 		goto usage;
-	path = argv[optind];
+	for (path = paths; path->name && strcmp(path->name, argv[optind]); path++)
+		;
+	if (!path->name)
+		goto usage;
 	fd = open(argv[optind + 1], O_RDWR | O_CREAT, 0644);
 	if (fd < 0)
 		die(argv[optind + 1]);
@@ -358,34 +347,11 @@ int main(int argc, char **argv)
 		die(argv[optind + 2]);
 	if (posix_memalign((void **)&buf, 4096, IOLEN))
 		die("posix_memalign");
-	map = map_aligned(FLEN);
+	map = map_file(FLEN);
 
-	printf("gup_paths: %s, %zuk-aligned DAX mapping: ", path, align >> 10);
+	printf("gup_paths: %s, %zuk-aligned DAX mapping: ", path->name, align >> 10);
 	fflush(stdout);
-	if (!strcmp(path, "aio"))
-		err = path_aio();
-	else if (!strcmp(path, "vmsplice"))
-		err = path_vmsplice();
-	else if (!strcmp(path, "vm-readv"))
-		err = path_vm_rw(0);
-	else if (!strcmp(path, "vm-writev"))
-		err = path_vm_rw(1);
-	else if (!strcmp(path, "proc-mem"))
-		err = path_proc_mem();
-	else if (!strcmp(path, "futex"))
-		err = path_futex();
-	else if (!strcmp(path, "fork"))
-		err = path_fork();
-	else if (!strcmp(path, "mprotect"))
-		err = path_mprotect();
-	else if (!strcmp(path, "mremap"))
-		err = path_mremap();
-	else if (!strcmp(path, "mlock"))
-		err = path_mlock();
-	else if (!strcmp(path, "move_pages"))
-		err = path_move_pages();
-	else
-		goto usage;
+	err = path->run();
 
 	if (err < 0) {
 		printf("transferred, but the data differ\n");

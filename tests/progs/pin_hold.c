@@ -22,14 +22,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "daxgup.h"
+
 #define LEN	(2 << 20)
 #define PIN	(64 << 10)
-
-static void die(const char *what)
-{
-	fprintf(stderr, "pin_hold: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
 
 static void on_term(int sig)
 {
@@ -40,9 +36,9 @@ int main(int argc, char **argv)
 {
 	static uint64_t buf[PIN / 8];
 	struct iovec iov;
-	char *area, *map;
+	char *map;
 	int fd, p[2], ready;
-	size_t i;
+	long bad;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: pin_hold FILE READY\n");
@@ -51,15 +47,8 @@ int main(int argc, char **argv)
 	fd = open(argv[1], O_RDWR | O_CREAT, 0644);
 	if (fd < 0 || ftruncate(fd, LEN))
 		die(argv[1]);
-	area = mmap(NULL, 2 * LEN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (area == MAP_FAILED)
-		die("mmap reserve");
-	map = (char *)(((uintptr_t)area + LEN - 1) & ~(uintptr_t)(LEN - 1));
-	map = mmap(map, LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
-	if (map == MAP_FAILED)
-		die("mmap file");
-	for (i = 0; i < PIN / 8; i++)
-		((uint64_t *)map)[i] = 0x9e3779b97f4a7c15ull * (i + 1);
+	map = map_aligned(fd, LEN, LEN);
+	pattern_fill(map, PIN, 1);
 	if (pipe(p))
 		die("pipe");
 	iov.iov_base = map;
@@ -77,11 +66,10 @@ int main(int argc, char **argv)
 	pause();
 	if (read(p[0], buf, PIN) != PIN)
 		die("read pipe");
-	for (i = 0; i < PIN / 8; i++) {
-		if (buf[i] != 0x9e3779b97f4a7c15ull * (i + 1)) {
-			printf("pin_hold: data differ at offset %zu\n", i * 8);
-			return 1;
-		}
+	bad = pattern_mismatch(buf, PIN, 1);
+	if (bad >= 0) {
+		printf("pin_hold: data differ at offset %ld\n", bad);
+		return 1;
 	}
 	printf("pin_hold: the pinned data read back intact\n");
 	return 0;

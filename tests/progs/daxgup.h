@@ -1,0 +1,92 @@
+/*
+ * daxgup.h: what the test programs share.  Each program is one .c file
+ * that includes this; everything here is static inline, so a program
+ * that does not use a helper gets no unused-function warning.
+ */
+#ifndef DAXGUP_H
+#define DAXGUP_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* a setup error, not a test result: report errno, exit 2 */
+static inline void die(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
+		strerror(errno));
+	exit(2);
+}
+
+/* a size with an optional k, m or g suffix; exits 2 on anything else */
+static inline size_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; break;
+	case 'm': case 'M': v <<= 20; break;
+	case 'g': case 'G': v <<= 30; break;
+	case '\0': break;
+	default:
+		fprintf(stderr, "%s: bad size '%s'\n",
+			program_invocation_short_name, s);
+		exit(2);
+	}
+	return v;
+}
+
+/*
+ * The data pattern: each 8-byte word names its offset and the pass
+ * (SEED), so a misplaced or stale block cannot look right.
+ */
+static inline uint64_t pattern_word(size_t off, uint64_t seed)
+{
+	return (seed << 40) ^ off ^ 0x5a5a000000000000ull;
+}
+
+static inline void pattern_fill(void *buf, size_t len, uint64_t seed)
+{
+	uint64_t *w = buf;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		w[i] = pattern_word(i * 8, seed);
+}
+
+/* the offset of the first word that is not pass SEED's, or -1 */
+static inline long pattern_mismatch(const void *buf, size_t len, uint64_t seed)
+{
+	const uint64_t *w = buf;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i] != pattern_word(i * 8, seed))
+			return (long)(i * 8);
+	return -1;
+}
+
+/*
+ * Map LEN bytes of FD shared at an ALIGN-aligned address (a power of two,
+ * at least 4 KiB): reserve LEN + ALIGN, then map over it with MAP_FIXED.
+ * ALIGN 2 MiB with a 2 MiB-aligned file offset lets DAX map PMDs.
+ */
+static inline char *map_aligned(int fd, size_t len, size_t align)
+{
+	char *area, *p;
+
+	area = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		die("mmap reserve");
+	p = (char *)(((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1));
+	p = mmap(p, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap file");
+	return p;
+}
+
+#endif /* DAXGUP_H */
