@@ -82,6 +82,10 @@ active_pfn() {
 setup_namespace() {
 	local mode=$1 loc pfn uuid
 	load_nvdimm || return 1
+	if upstream_kernel; then
+		setup_namespace_ndctl "$mode"
+		return
+	fi
 	case "$mode" in
 	raw)
 		if pfn=$(active_pfn); then
@@ -115,6 +119,26 @@ setup_namespace() {
 	wait_for $PMEM 10 || { echo "no $PMEM"; return 1; }
 }
 
+# upstream_kernel: true on a kernel newer than 4.4 (KERNEL=reference), whose
+# namespaces ndctl sets up: fsdax mode, memmap location "mem" or "dev".
+upstream_kernel() {
+	case "$(uname -r)" in 4.4.*) return 1 ;; esac
+}
+
+# setup_namespace_ndctl raw|pfn-ram|pfn-pmem: setup_namespace with ndctl.
+setup_namespace_ndctl() {
+	local how
+	case "$1" in
+	raw) how="-m raw" ;;
+	pfn-ram) how="-m fsdax -M mem -a 2M" ;;
+	pfn-pmem) how="-m fsdax -M dev -a 2M" ;;
+	*) echo "unknown mode '$1' (raw, pfn-ram, pfn-pmem)"; return 1 ;;
+	esac
+	/usr/bin/ndctl create-namespace -f -e namespace0.0 $how > /tmp/ndctl.json || return 1
+	PMEM=/dev/$(sed -n 's/.*"blockdev":"\([^"]*\)".*/\1/p' /tmp/ndctl.json)
+	wait_for "$PMEM" 10 || { echo "no $PMEM"; cat /tmp/ndctl.json; return 1; }
+}
+
 # make_fs ext4|xfs DEV: with on-disk features that a 4.4 kernel mounts.
 make_fs() {
 	case "$1" in
@@ -130,7 +154,7 @@ make_fs() {
 mount_dax() {
 	mkdir -p $DAX
 	mount -t "$1" -o dax "$2" $DAX || return 1
-	grep " $DAX $1 " /proc/mounts | grep -q '[ ,]dax[ ,]' ||
+	grep " $DAX $1 " /proc/mounts | grep -q -E '[ ,]dax(=always)?[ ,]' ||
 		{ echo "$DAX is mounted, but not with dax: $(grep " $DAX " /proc/mounts)"; return 1; }
 }
 

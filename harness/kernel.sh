@@ -3,6 +3,7 @@
 # the tools/testing/nvdimm (nfit_test) modules.
 #
 #   KERNEL=series|base DEBUG=0|1 kernel.sh [config|build]   (default: build)
+#   KERNEL=reference kernel.sh: reference.sh (Debian's prebuilt 6.12)
 #
 # Output in $OBJ (build/obj/<flavor> or build/base/obj/<flavor>):
 #   arch/x86/boot/bzImage, modroot/lib/modules/<release>/ (in-tree modules),
@@ -12,6 +13,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel_paths
+# Debian's prebuilt kernel: nothing to build, only to fetch and unpack
+[ "$KERNEL" = reference ] && exec "$TOP/harness/reference.sh"
 
 JOBS=${JOBS:-$(nproc)}
 CC_CMD=gcc

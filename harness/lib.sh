@@ -12,7 +12,7 @@ BUILD=$TOP/build
 SERIES=$TOP/series
 CACHE=${DAX_GUP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dax-gup}
 
-KERNEL=${KERNEL:-series}	# series | base
+KERNEL=${KERNEL:-series}	# series | base | reference (benchmarks only)
 DEBUG=${DEBUG:-0}		# 1: add config/debug.config (KASAN, lockdep, ...)
 V=${V:-0}			# 1: show build output instead of logging it
 
@@ -37,7 +37,11 @@ kernel_paths() {
 	case "$KERNEL" in
 	series) SRC=$BUILD/linux;      OBJ=$BUILD/obj/$FLAVOR ;;
 	base)   SRC=$BUILD/base/linux; OBJ=$BUILD/base/obj/$FLAVOR ;;
-	*) die "KERNEL must be 'series' or 'base', not '$KERNEL'" ;;
+	# Debian's prebuilt 6.12, unpacked by reference.sh; nothing to build
+	reference)
+		[ "$FLAVOR" = default ] || die "KERNEL=reference has no DEBUG=1 flavor"
+		SRC=; OBJ=$BUILD/reference/obj ;;
+	*) die "KERNEL must be 'series', 'base' or 'reference', not '$KERNEL'" ;;
 	esac
 }
 

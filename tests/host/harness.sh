@@ -53,6 +53,6 @@ t "base: no tarball and no network fails fast, naming the fix" fails_fast
 # Bad variables are errors, not surprises.
 bad_kernel() {
 	! KERNEL=nope "$TOP/harness/kernel.sh" config 2>"$tmp/err" &&
-		grep -q "KERNEL must be 'series' or 'base'" "$tmp/err"
+		grep -q "KERNEL must be 'series', 'base' or 'reference'" "$tmp/err"
 }
 t "kernel: KERNEL=nope is refused" bad_kernel
