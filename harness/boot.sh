@@ -2,9 +2,11 @@
 # boot.sh: boot the guest once in QEMU and run one job in it.
 #
 # Topology: -machine pc,nvdimm=on; NVDIMMS file-backed NVDIMMs of
-# NVDIMM_SIZE (sparse files in RUNDIR, kept between boots unless FRESH=1);
-# a virtio scratch disk (/dev/vda in the guest) and the read-only tools
-# disk (/dev/vdb).  TCG unless ACCEL=kvm.
+# NVDIMM_SIZE (sparse files in DISK_DIR, default RUNDIR, kept between boots
+# unless FRESH=1); a virtio scratch disk (/dev/vda in the guest, also in
+# DISK_DIR) and the read-only tools disk (/dev/vdb).  TCG unless ACCEL=kvm.
+# DISK_DIR on tmpfs (the benchmarks) keeps host writeback out of the
+# guest's timings: the scratch disk is then opened with the host's cache.
 #
 # The job (all optional): MODE=raw|pfn-ram|pfn-pmem|none, FS=ext4|xfs|none,
 # MKFS=1|0, RUN (a host file, copied in and run) or GUEST_RUN (a path in
@@ -30,6 +32,7 @@ MEM=${MEM:-2G}
 SMP=${SMP:-2}
 ACCEL=${ACCEL:-tcg}
 TIMEOUT=${TIMEOUT:-600}
+DISK_DIR=${DISK_DIR:-$RUNDIR}
 SHOW=${SHOW:-1}			# 1: stream the job's output while it runs
 G=$BUILD/guest
 
@@ -44,7 +47,7 @@ kernel=$OBJ/arch/x86/boot/bzImage
 [ -f "$G/common.cpio" ] && [ -f "$G/tools.img" ] || die "no guest image: run 'make image'"
 case "$ACCEL" in tcg|kvm) ;; *) die "ACCEL must be tcg or kvm, not '$ACCEL'" ;; esac
 
-mkdir -p "$RUNDIR"
+mkdir -p "$RUNDIR" "$DISK_DIR"
 console=$RUNDIR/$NAME.console.log
 out=$RUNDIR/$NAME.out.log
 verdict=$RUNDIR/$NAME.verdict
@@ -76,7 +79,7 @@ cat "$G/common.cpio" "$OBJ/modules.cpio" "$RUNDIR/$NAME.payload.cpio" > "$RUNDIR
 nv_bytes=$(numfmt --from=iec "$NVDIMM_SIZE")
 args=()
 for ((i = 0; i < NVDIMMS; i++)); do
-	f=$RUNDIR/nvdimm$i.img
+	f=$DISK_DIR/nvdimm$i.img
 	[ "${FRESH:-0}" = 1 ] && rm -f "$f"
 	[ -f "$f" ] && [ "$(stat -c %s "$f")" != "$nv_bytes" ] &&
 		die "$f is not $NVDIMM_SIZE: use FRESH=1 to recreate it"
@@ -84,8 +87,11 @@ for ((i = 0; i < NVDIMMS; i++)); do
 	args+=(-object "memory-backend-file,id=nvmem$i,share=on,mem-path=$f,size=$NVDIMM_SIZE"
 	       -device "nvdimm,id=nvdimm$i,memdev=nvmem$i")
 done
-rm -f "$RUNDIR/scratch.img"
-truncate -s "$SCRATCH_SIZE" "$RUNDIR/scratch.img"
+rm -f "$DISK_DIR/scratch.img"
+truncate -s "$SCRATCH_SIZE" "$DISK_DIR/scratch.img"
+# O_DIRECT on the host (cache=none) where the filesystem has it; not tmpfs
+scratch_cache=none
+[ "$(stat -f -c %T "$DISK_DIR")" = tmpfs ] && scratch_cache=writeback
 memory=$MEM
 [ "$NVDIMMS" -gt 0 ] &&
 	memory="$MEM,slots=$NVDIMMS,maxmem=$(( $(numfmt --from=iec "$MEM") + NVDIMMS * nv_bytes ))"
@@ -100,7 +106,7 @@ qemu=(qemu-system-x86_64 -machine "pc,nvdimm=on,accel=$ACCEL" -smp "$SMP"
 	-nodefaults -display none -no-reboot -net none
 	-kernel "$kernel" -initrd "$RUNDIR/$NAME.initrd" -append "$cmdline"
 	-serial "file:$console" -serial "file:$out"
-	-drive "file=$RUNDIR/scratch.img,if=none,id=scratch,format=raw,cache=none"
+	-drive "file=$DISK_DIR/scratch.img,if=none,id=scratch,format=raw,cache=$scratch_cache"
 	-device virtio-blk-pci,drive=scratch,addr=0x4
 	-drive "file=$G/tools.img,if=none,id=tools,format=raw,readonly=on"
 	-device virtio-blk-pci,drive=tools,addr=0x5

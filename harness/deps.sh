@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh: install the Debian packages the harness needs, if missing.
 #
-#   deps.sh [build|guest|robot|all]    (default: build guest)
+#   deps.sh [build|guest|robot|bench|all]    (default: build guest)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -10,6 +10,7 @@ build=(gcc make libc6-dev bc flex bison libelf-dev libssl-dev perl ccache rsync
 guest=(qemu-system-x86 busybox-static ndctl fio e2fsprogs xfsprogs strace)
 robot=(gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu
 	gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-s390x-linux-gnu)
+bench=(gnuplot-nox dpkg apt)		# plots; the reference kernel's package
 
 want=()
 for g in "${@:-build guest}"; do
@@ -18,8 +19,9 @@ for g in "${@:-build guest}"; do
 		build) want+=("${build[@]}") ;;
 		guest) want+=("${guest[@]}") ;;
 		robot) want+=("${robot[@]}") ;;
-		all) want+=("${build[@]}" "${guest[@]}" "${robot[@]}") ;;
-		*) die "usage: deps.sh [build|guest|robot|all]" ;;
+		bench) want+=("${bench[@]}") ;;
+		all) want+=("${build[@]}" "${guest[@]}" "${robot[@]}" "${bench[@]}") ;;
+		*) die "usage: deps.sh [build|guest|robot|bench|all]" ;;
 		esac
 	done
 done

@@ -2,7 +2,8 @@
 # image.sh: build the guest's userspace from the host's Debian packages.
 #
 #   image.sh common     build/guest/common.cpio: busybox, /init, the guest
-#                       test library and scripts, the test programs (static)
+#                       test library, test and benchmark scripts, the test
+#                       programs (static)
 #   image.sh tools      build/guest/tools.img: a read-only ext2 disk with
 #                       fio, ndctl, mke2fs, mkfs.xfs, kmod and their libraries
 #   image.sh modules    $OBJ/modules.cpio: the kernel's modules and nfit_test
@@ -52,6 +53,8 @@ common() {
 	cp "$TOP/guest/lib.sh" "$root/daxgup/lib.sh"
 	mkdir -p "$root/daxgup/tests"
 	cp "$TOP"/tests/guest/*.sh "$root/daxgup/tests/"
+	mkdir -p "$root/daxgup/bench"
+	cp "$TOP"/tests/bench/*.sh "$root/daxgup/bench/"
 	progs "$root/daxgup/bin"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 	cpio_of "$root" "$G/common.cpio"
@@ -99,6 +102,8 @@ tools() {
 
 modules() {
 	kernel_paths
+	# reference.sh packs the reference kernel's modules itself
+	[ "$KERNEL" = reference ] && { "$TOP/harness/reference.sh"; return; }
 	local root=$OBJ/modules-root
 	[ -d "$OBJ/modroot/lib/modules" ] || die "no modules in ${OBJ#$TOP/}: run 'make kernel'"
 	rm -rf "$root"

@@ -10,7 +10,7 @@ for f in "$TOP"/harness/*.sh "$TOP"/tests/host/*.sh "$TOP"/.ci/run; do
 	t "bash -n ${f#$TOP/}" bash -n "$f"
 done
 if command -v busybox >/dev/null; then
-	for f in "$TOP"/guest/init "$TOP"/guest/lib.sh "$TOP"/tests/guest/*.sh "$TOP"/examples/*.sh; do
+	for f in "$TOP"/guest/init "$TOP"/guest/lib.sh "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh "$TOP"/examples/*.sh; do
 		t "busybox sh -n ${f#$TOP/}" busybox sh -n "$f"
 	done
 else
@@ -56,3 +56,52 @@ bad_kernel() {
 		grep -q "KERNEL must be 'series', 'base' or 'reference'" "$tmp/err"
 }
 t "kernel: KERNEL=nope is refused" bad_kernel
+
+# The benchmarks refuse bad input before they build or boot anything.
+bench_refuses() {	# EXPECTED-ERROR VAR=VALUE...
+	local want=$1
+	shift
+	! env "$@" "$TOP/harness/bench.sh" >/dev/null 2>"$tmp/err" && grep -q "$want" "$tmp/err"
+}
+t "bench: RUNS=0 is refused" bench_refuses "RUNS must be a positive number" RUNS=0
+t "bench: an unknown workload is refused" bench_refuses "unknown workload 'nope'" WORKLOADS=nope
+
+# The report: medians, min and max, ratios and target marks, from a
+# results file whose answers are known.
+report_fixture() {
+	local r=$tmp/bench/results.tsv
+	mkdir -p "$tmp/bench"
+	{
+		printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\n'
+		for r in 1 2 3; do printf 'series\tpfn-ram\text4\tstream\tfio-anon-read-64k\t%s\t100\tMiB/s\n' $r; done
+		# per-run DAX/anonymous: 2.0, 0.99, 0.5; median 0.99
+		printf 'series\tpfn-ram\text4\tstream\tfio-dax-read-64k\t%s\t%s\tMiB/s\n' 1 200 2 99 3 50
+		printf 'series\tpfn-ram\text4\tstream\tfio-anon-write-64k\t1\t100\tMiB/s\n'
+		printf 'series\tpfn-ram\text4\tstream\tfio-dax-write-64k\t1\t90\tMiB/s\n'
+		printf 'reference\tpfn-ram\text4\tstream\tfio-anon-read-64k\t1\t100\tMiB/s\n'
+		printf 'reference\tpfn-ram\text4\tstream\tfio-dax-read-64k\t1\t100\tMiB/s\n'
+		printf 'base\tpfn-ram\text4\tstream\tfio-dax-read-64k\t-\tefault\t-\n'
+		printf 'series\t4G\t-\tmemmap\tram\t1\t65536\tKiB\n'
+		printf 'series\t4G\t-\tmemmap\tpmem\t1\t16\tKiB\n'
+		printf 'base\t4G\t-\tmemmap\tram\t1\t65536\tKiB\n'
+		printf 'base\t4G\t-\tmemmap\tpmem\t-\tunsupported\t-\n'
+	} > "$r"
+	"$TOP/harness/report.sh" "$tmp/bench" "$tmp/docs" 2>"$tmp/err" || return 1
+	grep -qxF "$(printf 'series\tpfn-ram\text4\tstream\tfio-dax-read-64k\t3\t99\t50\t200\tMiB/s')" \
+		"$tmp/bench/summary.tsv" &&
+	grep -qxF "$(printf 'series\tpfn-ram\text4\tstream\tratio:fio-dax-read-64k\t3\t0.9900\t0.5000\t2.0000\tratio')" \
+		"$tmp/bench/summary.tsv" &&
+	grep -qxF "$(printf 'base\tpfn-ram\text4\tstream\tfio-dax-read-64k\t0\tefault\t-\t-\t-')" \
+		"$tmp/bench/summary.tsv" &&
+	grep -qF '| series | pfn-ram | ext4 | fio | 0.990 | 0.900 **miss** | n/a | n/a |' "$tmp/docs/report.md" &&
+	grep -qF '| pfn-ram | ext4 | fio | 0.990 **miss** |' "$tmp/docs/report.md" &&
+	grep -qF '| series | 4G | 65536 | 16 | 0.000 |' "$tmp/docs/report.md" &&
+	grep -qF '| base | 4G | 65536 | unsupported | n/a |' "$tmp/docs/report.md" &&
+	grep -qF 'Targets: 2 met, 2 missed' "$tmp/docs/report.md" &&
+	[ -s "$tmp/docs/stream-ratio.png" ]
+}
+if command -v gnuplot >/dev/null; then
+	t "report: medians, ratios and target marks from known results" report_fixture
+else
+	echo "ok - report: medians, ratios and target marks from known results # SKIP gnuplot not installed (make deps; harness/deps.sh bench)"
+fi

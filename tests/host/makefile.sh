@@ -5,8 +5,8 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for s in deps tree kernel image boot test robot per-patch export; do
-	printf '#!/bin/sh\necho "%s KERNEL=$KERNEL DEBUG=$DEBUG MODE=$MODE FS=$FS RUN=$RUN ARGS=$ARGS"\n' \
+for s in deps tree kernel image boot test robot per-patch export bench report; do
+	printf '#!/bin/sh\necho "%s KERNEL=$KERNEL DEBUG=$DEBUG MODE=$MODE FS=$FS RUN=$RUN ARGS=$ARGS${KERNELS:+ KERNELS=$KERNELS}${RUNS:+ RUNS=$RUNS}${WORKLOADS:+ WORKLOADS=$WORKLOADS}"\n' \
 		"$s" > "$tmp/$s.sh"
 	chmod +x "$tmp/$s.sh"
 done
@@ -15,7 +15,7 @@ t() {	# NAME EXPECTED-LINE MAKE-ARGS...
 	local name=$1 want=$2 out
 	shift 2
 	# MAKEFLAGS too: "make test DEBUG=1" passes DEBUG to sub-makes through it
-	out=$(env -u KERNEL -u DEBUG -u MODE -u FS -u RUN -u ARGS \
+	out=$(env -u KERNEL -u DEBUG -u MODE -u FS -u RUN -u ARGS -u KERNELS -u RUNS -u WORKLOADS \
 		-u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 		make -s -C "$TOP" H="$tmp" "$@" 2>&1)
 	if printf '%s\n' "$out" | grep -qxF -- "$want"; then
@@ -36,3 +36,6 @@ t "make test: runs the suite, with no RUN of the demo's leaking into it" \
 	"test KERNEL= DEBUG= MODE= FS= RUN= ARGS=" test
 t "make per-patch: makes the tree, then runs per-patch.sh" \
 	"per-patch KERNEL= DEBUG= MODE= FS= RUN= ARGS=" per-patch
+t "make bench: KERNELS, RUNS and WORKLOADS reach bench.sh, no RUN of the demo's" \
+	"bench KERNEL= DEBUG= MODE= FS= RUN= ARGS= KERNELS=series reference RUNS=3 WORKLOADS=faults" \
+	bench KERNELS="series reference" RUNS=3 WORKLOADS=faults

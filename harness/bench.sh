@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# bench.sh: the benchmarks, every kernel in one run on the same guest
+# topology, then the report (report.sh).
+#
+#   KERNELS    series base reference (default: all three)
+#   RUNS       runs of each measurement (default 5; the report takes medians)
+#   WORKLOADS  stream pinrate faults teardown profile memmap (default: all)
+#   FSS        ext4 xfs (default: both)
+#   OUT        results directory (default build/bench/latest)
+#
+# One boot per kernel, memmap location and filesystem runs
+# tests/bench/io.sh; one boot per kernel and namespace size (4 GiB,
+# 16 GiB) runs tests/bench/memmap.sh.  Every boot has a new NVDIMM.
+# Writes OUT/results.tsv (kernel mode fs workload variant run value unit)
+# and OUT/<boot>.out.log; exits 1 if a boot or a measurement failed.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=${KERNELS:-series base reference}
+RUNS=${RUNS:-5}
+WORKLOADS=${WORKLOADS:-stream pinrate faults teardown profile memmap}
+FSS=${FSS:-ext4 xfs}
+OUT=${OUT:-$BUILD/bench/latest}
+H=$TOP/harness
+case "$RUNS" in ''|*[!0-9]*|0) die "RUNS must be a positive number, not '$RUNS'" ;; esac
+for w in $WORKLOADS; do
+	case "$w" in stream|pinrate|faults|teardown|profile|memmap) ;;
+	*) die "unknown workload '$w' (stream pinrate faults teardown profile memmap)" ;; esac
+done
+# in a fixed order, teardown last: on the reference kernel it oopses
+io_workloads=
+for w in stream pinrate faults profile teardown; do
+	case " $WORKLOADS " in *" $w "*) io_workloads="$io_workloads $w" ;; esac
+done
+io_workloads=${io_workloads# }
+
+# The NVDIMM and scratch images: a boot writes up to about 2 GiB into
+# them, and they go after it.  On tmpfs (/dev/shm) when it has room: with
+# the images on a disk, host writeback write-protects the NVDIMM's pages
+# now and then, and the guest's next touch of each costs a host fault,
+# noise that lands on whichever measurement runs then.
+free_gib() { echo $(( $(df -Pk "$1" | awk 'NR == 2 { print $4 }') >> 20 )); }
+mkdir -p "$BUILD/bench"
+if [ -d /dev/shm ] && [ "$(free_gib /dev/shm)" -ge 6 ]; then
+	disks=/dev/shm/dax-gup-bench.$$
+else
+	disks=$BUILD/bench/disks
+	[ "$(free_gib "$BUILD")" -ge 6 ] ||
+		die "less than 6 GiB free in /dev/shm and under ${BUILD#$TOP/}: the benchmarks need 6 GiB for the guest's disks ('make clean' removes old guest runs)"
+	warn "/dev/shm has less than 6 GiB free: the guest's disks go to ${disks#$TOP/}, and host writeback adds noise"
+fi
+trap 'rm -rf "$disks"' EXIT
+
+# --- kernels and images -----------------------------------------------------
+"$H"/image.sh common || exit 1
+"$H"/image.sh tools || exit 1
+for k in $KERNELS; do
+	case "$k" in
+	series|base)
+		KERNEL=$k "$H"/tree.sh "$([ "$k" = base ] && echo base || echo series)" &&
+		KERNEL=$k DEBUG=0 "$H"/kernel.sh build &&
+		KERNEL=$k DEBUG=0 "$H"/image.sh modules || die "cannot build the $k kernel" ;;
+	reference)
+		"$H"/reference.sh || die "cannot get the reference kernel" ;;
+	*) die "KERNELS: unknown kernel '$k' (series base reference)" ;;
+	esac
+done
+
+# --- the boots ----------------------------------------------------------------
+# boots: "kernel|mode|fs|nvdimm size|guest command" per boot
+boots() {
+	local k m fs size
+	for k in $KERNELS; do
+		if [ -n "$io_workloads" ]; then
+			for m in pfn-ram pfn-pmem; do
+				# the base has no memmap location "pmem"
+				[ "$k" = base ] && [ $m = pfn-pmem ] && continue
+				for fs in $FSS; do
+					echo "$k|$m|$fs|4G|/daxgup/bench/io.sh $m $fs $RUNS '$io_workloads'"
+				done
+			done
+		fi
+		case " $WORKLOADS " in *" memmap "*)
+			for size in 4G 16G; do
+				echo "$k|memmap-$size|-|$size|/daxgup/bench/memmap.sh $RUNS"
+			done ;;
+		esac
+	done
+}
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.out.log "$OUT"/*.console.log
+results=$OUT/results.tsv
+printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\n' > "$results"
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "host: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB"
+	echo "qemu: $(qemu-system-x86_64 --version | head -n 1), TCG, -smp 2 -m 2G, 1 NVDIMM; disk images in $disks ($(stat -f -c %T "$(dirname "$disks")"))"
+	echo "runs: $RUNS"
+	for k in $KERNELS; do
+		case $k in
+		series) echo "kernel series: $LINUX_VERSION + series/ ($(grep -vc '^#' "$SERIES/series") patches, $(series_hash))" ;;
+		base) echo "kernel base: $LINUX_VERSION" ;;
+		reference) echo "kernel reference: $(cat "$BUILD/reference/obj/.stamp" | sed 's/_amd64.deb//')" ;;
+		esac
+	done
+} > "$OUT/machine.txt"
+
+total=$(boots | wc -l) i=0 bad=0 start=$(date +%s)
+while IFS='|' read -r k m fs size cmd; do
+	i=$((i + 1))
+	name=$k-$m${fs#-}
+	[ "$fs" = - ] || name=$k-$m-$fs
+	msg "bench [$i/$total] $name ($(( ($(date +%s) - start) / 60 )) min so far)"
+	rc=0
+	# the guest's section lines and errors show progress; BENCH lines go
+	# to the results
+	KERNEL=$k DEBUG=0 RUNDIR=$BUILD/bench/run/$name DISK_DIR=$disks NAME=bench FRESH=1 \
+		MODE=none NVDIMM_SIZE=$size GUEST_RUN="${cmd%% *}" ARGS="${cmd#* }" \
+		TIMEOUT=${TIMEOUT:-2400} "$H"/boot.sh | grep --line-buffered -E '^# (error|[a-z]+:)' |
+		sed -u 's/^/  /' || rc=$?
+	rc=$(sed -n 's/^rc=//p' "$BUILD/bench/run/$name/bench.verdict" 2>/dev/null)
+	tr -d '\r' < "$BUILD/bench/run/$name/bench.out.log" > "$OUT/$name.out.log" 2>/dev/null
+	cp "$BUILD/bench/run/$name/bench.console.log" "$OUT/$name.console.log" 2>/dev/null
+	if [ "$rc" = 126 ] && grep -q ' - crashed -$' "$OUT/$name.out.log"; then
+		# a measured outcome, in the report: the kernel oopsed in teardown
+		warn "$name: the $k kernel oopsed in the teardown (recorded; ${OUT#$TOP/}/$name.console.log)"
+	elif [ "$rc" != 0 ]; then
+		warn "$name: the guest exited $rc (see ${OUT#$TOP/}/$name.out.log)"
+		bad=1
+	fi
+	rm -f "$disks"/*.img "$BUILD/bench/run/$name"/*.initrd
+	mode=${m#memmap-}	# memmap boots: the namespace size
+	awk -v k="$k" -v m="$mode" -v fs="$fs" '$1 == "BENCH" {
+		printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, m, fs, $2, $3, $4, $5, $6 }' \
+		"$OUT/$name.out.log" >> "$results"
+done < <(boots)
+msg "bench: $total boots in $(( ($(date +%s) - start) / 60 )) min; results in ${results#$TOP/}"
+
+"$H"/report.sh "$OUT" || bad=1
+exit $bad

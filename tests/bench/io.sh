@@ -1,0 +1,253 @@
+#!/bin/sh
+# io.sh MODE FS RUNS WORKLOADS: the I/O benchmarks on a DAX mount of
+# namespace0.0 in MODE (pfn-ram, pfn-pmem, raw) with a new FS (ext4, xfs),
+# RUNS times each.  WORKLOADS: any of stream, pinrate, faults, teardown,
+# profile.
+# Boot with MODE=none: teardown unmounts, and /init's cwd would be $DAX.
+# Each measurement prints one line,
+#   BENCH <workload> <variant> <run> <value> <unit>
+# and a variant that the kernel refuses (EFAULT: no DAX-GUP) prints
+#   BENCH <workload> <variant> - efault -
+# once and is not repeated; a teardown that oopses the kernel prints
+#   BENCH teardown <variant> - crashed -
+# and ends the teardown runs.  Other errors print "# error: ..." and exit 1.
+. /daxgup/lib.sh
+mode=$1 FS=$2 runs=$3 workloads=$4
+FIO=/usr/bin/fio
+TR=/sys/kernel/debug/tracing
+STREAM_SIZE=${STREAM_SIZE:-256m}
+FAULT_SIZE=${FAULT_SIZE:-1g}
+rm -f /tmp/bench-failed
+
+bench() { echo "BENCH $*"; }
+error() { echo "# error: $*"; : > /tmp/bench-failed; }	# also from subshells
+
+# efault_once WORKLOAD VARIANT: true (skip it) if VARIANT already failed
+# with EFAULT in this boot
+efault_once() { grep -qx "$1 $2" /tmp/efault 2>/dev/null; }
+efault() { echo "$1 $2" >> /tmp/efault; bench "$1" "$2" - efault -; }
+
+# fio_run WORKLOAD VARIANT RUN rw|read|write|randread UNIT FIO-ARGS...:
+# one fio job, --minimal output; UNIT MiB/s or IOPS
+fio_run() {
+	local w=$1 v=$2 run=$3 rw=$4 unit=$5 out f
+	shift 5
+	efault_once "$w" "$v" && return
+	out=$($FIO --name=bench --rw="$rw" --direct=1 --ioengine=psync \
+		--minimal "$@" 2>&1)
+	if echo "$out" | grep -q 'Bad address'; then
+		efault "$w" "$v"
+		return
+	fi
+	# terse v3: 5 error, 7/8 read KiB/s and IOPS, 48/49 write KiB/s and IOPS
+	case "$rw:$unit" in
+	*read:MiB/s) f=7 ;;
+	*read:IOPS) f=8 ;;
+	write:MiB/s) f=48 ;;
+	write:IOPS) f=49 ;;
+	esac
+	echo "$out" | awk -F';' -v f=$f -v w="$w" -v v="$v" -v r=$run -v u="$unit" '
+		NF > 50 && $5 == 0 {
+			val = $f; if (u == "MiB/s") val = val / 1024
+			printf "BENCH %s %s %s %.1f %s\n", w, v, r, val, u; ok = 1
+		}
+		END { exit !ok }' || error "fio $w $v: $(echo "$out" | tail -n 3)"
+}
+
+# stream_run VARIANT RUN MODE DIR BS: one run of the stream program
+stream_run() {
+	local v=$1 run=$2 out
+	efault_once stream "$v" && return
+	out=$($BIN/stream -m "$3" -d "$4" -b "$5" -s $STREAM_SIZE -f $DAX/stream-buf $SCRATCH 2>&1)
+	case "$out" in
+	"MiB/s "*) bench stream "$v" "$run" "$(echo "$out" | cut -d' ' -f2)" MiB/s ;;
+	*"Bad address"*) efault stream "$v" ;;
+	*) error "stream $v: $out" ;;
+	esac
+	rm -f $DAX/stream-buf
+}
+
+# stream: fio with an anonymous and a DAX buffer, and the stream program
+# with both and with the bounce copy, 64 KiB and 1 MiB, read and write.
+# The variants of one run go in turn, so drift hits them alike.
+stream() {
+	local run bs dir
+	# the scratch disk's blocks exist on the host before any run
+	$FIO --name=prefill --filename=$SCRATCH --rw=write --bs=1m --direct=1 \
+		--size=$STREAM_SIZE --minimal >/dev/null 2>&1 || error "prefill $SCRATCH"
+	dd if=/dev/zero of=$DAX/fio-buf bs=1M count=8 2>/dev/null
+	for run in $(seq "$runs"); do
+		for bs in 64k 1m; do
+			for dir in read write; do
+				fio_run stream fio-anon-$dir-$bs "$run" $dir MiB/s \
+					--filename=$SCRATCH --bs=$bs --size=$STREAM_SIZE --iomem=malloc
+				fio_run stream fio-dax-$dir-$bs "$run" $dir MiB/s \
+					--filename=$SCRATCH --bs=$bs --size=$STREAM_SIZE \
+					--iomem=mmapshared:$DAX/fio-buf
+				for m in anon dax bounce; do
+					stream_run prog-$m-$dir-$bs "$run" $m $dir $bs
+				done
+			done
+		done
+	done
+	rm -f $DAX/fio-buf
+}
+
+# pinrate: 4 KiB O_DIRECT reads from a brd ramdisk (no device time), so
+# the rate is the cost of the syscall, get_user_pages() and the copy.
+pinrate() {
+	local run
+	$MODPROBE brd rd_nr=1 rd_size=65536 || { error "modprobe brd"; return; }
+	wait_for /dev/ram0 10 || { error "no /dev/ram0"; return; }
+	dd if=/dev/urandom of=/dev/ram0 bs=1M count=64 2>/dev/null
+	dd if=/dev/zero of=$DAX/pin-buf bs=1M count=2 2>/dev/null
+	# each run is anon, dax, dax, anon, 2 s each, and reports the mean
+	# of its two of each: drift over the run hits both alike
+	for run in $(seq "$runs"); do
+		for v in anon dax dax anon; do
+			mem=malloc
+			[ $v = dax ] && mem=mmapshared:$DAX/pin-buf
+			fio_run pinrate $v "$run" randread IOPS --filename=/dev/ram0 \
+				--bs=4k --runtime=2 --time_based --iomem=$mem
+		done | awk '$1 == "BENCH" && $5 != "efault" { sum[$3] += $5; n[$3]++; next }
+			{ print }
+			END { for (v in sum) printf "BENCH pinrate %s %s %.1f IOPS\n", v, r, sum[v] / n[v] }' r=$run
+	done
+	rm -f $DAX/pin-buf
+	$MODPROBE -r brd
+}
+
+# profile: why DAX pins cost what they cost.  Counts, with kprobes, the
+# calls per 4 KiB O_DIRECT read (fio randread from brd, 20480 reads) of
+# the GUP fast path, the slow path, and the pagemap and device page
+# reference functions, for each buffer: BENCH profile <buffer>:<function>.
+# A probe the kernel has no symbol for is left out.  Not timed: kprobes
+# make every call slow.
+PROBES="get_user_pages_fast __get_user_pages get_dev_pagemap find_dev_pagemap
+	get_zone_device_page put_zone_device_page set_page_dirty_lock"
+profile() {
+	local buf f n ios=20480
+	$MODPROBE brd rd_nr=1 rd_size=65536 || { error "modprobe brd"; return; }
+	wait_for /dev/ram0 10 || { error "no /dev/ram0"; return; }
+	dd if=/dev/urandom of=/dev/ram0 bs=1M count=64 2>/dev/null
+	dd if=/dev/zero of=$DAX/pin-buf bs=1M count=2 2>/dev/null
+	echo > $TR/kprobe_events
+	for f in $PROBES; do
+		echo "p:daxgup_$f $f" >> $TR/kprobe_events 2>/dev/null
+	done
+	for buf in anon dax; do
+		efault_once profile $buf && continue
+		for f in $PROBES; do
+			[ -e $TR/events/kprobes/daxgup_$f ] &&
+				echo 1 > $TR/events/kprobes/daxgup_$f/enable
+		done
+		# the hit counts restart with each registration: read before and after
+		awk '{ print $1, $2 }' $TR/kprobe_profile > /tmp/kp.before
+		if [ $buf = anon ]; then mem=malloc; else mem=mmapshared:$DAX/pin-buf; fi
+		$FIO --name=profile --filename=/dev/ram0 --rw=randread --bs=4k --direct=1 \
+			--ioengine=psync --io_size=$((ios * 4))k --iomem=$mem \
+			--minimal >/tmp/fio.out 2>&1
+		echo 0 > $TR/events/kprobes/enable
+		if grep -q 'Bad address' /tmp/fio.out; then
+			efault profile $buf
+			continue
+		fi
+		awk '{ print $1, $2 }' $TR/kprobe_profile | while read -r f n; do
+			b=$(awk -v f=$f '$1 == f { print $2 }' /tmp/kp.before)
+			echo "BENCH profile $buf:${f#daxgup_} 1 $(awk -v a=$n -v b=${b:-0} -v i=$ios \
+				'BEGIN { printf "%.3f", (a - b) / i }') calls/read"
+		done
+	done
+	echo > $TR/kprobe_events
+	rm -f $DAX/pin-buf
+	$MODPROBE -r brd
+}
+
+# pmd_trace on|count: the PMD faults that mapped a PMD, by tracepoint:
+# the series' fs_dax:dax_pmd_fault ("pmd"), upstream's
+# fs_dax:dax_pmd_fault_done ("NOPAGE").  "-" without either.
+pmd_trace() {
+	local ev
+	# upstream has both: dax_pmd_fault is its start event, without result
+	for ev in dax_pmd_fault_done dax_pmd_fault; do
+		[ -e $TR/events/fs_dax/$ev/enable ] && break
+	done
+	[ -e $TR/events/fs_dax/$ev/enable ] || { [ "$1" = count ] && echo -; return; }
+	case "$1" in
+	on) echo > $TR/trace; echo 1 > $TR/events/fs_dax/$ev/enable ;;
+	count)
+		echo 0 > $TR/events/fs_dax/$ev/enable
+		grep -c -E "$ev: .*(: pmd| NOPAGE)\$" $TR/trace ;;
+	esac
+}
+
+# faults: first touch of 1 GiB, PMD-able (2 MiB aligned) and not (4 KiB)
+faults() {
+	local run align out pmds
+	for run in $(seq "$runs"); do
+		for align in 2m 4k; do
+			pmd_trace on
+			out=$($BIN/fault_touch -a $align -s $FAULT_SIZE $DAX/fault-file 2>&1) ||
+				{ error "fault_touch: $out"; continue; }
+			pmds=$(pmd_trace count)
+			set -- $out
+			bench faults seconds-$align "$run" "$2" s
+			bench faults faults-$align "$run" "$4" faults
+			bench faults major-$align "$run" "$6" faults
+			bench faults again-$align "$run" "${10}" s
+			[ "$pmds" = - ] || bench faults pmds-$align "$run" "$pmds" pmds
+		done
+	done
+	rm -f $DAX/fault-file
+}
+
+# teardown: unbind with N pages pinned, timed from the release of the pins
+teardown() {
+	local run n dev out
+	echo 67108864 > /proc/sys/fs/pipe-max-size
+	dev=$(active_pfn) || { error "no pfn device claims namespace0.0"; return; }
+	for run in $(seq "$runs"); do
+		for n in 0 512 16384 262144; do
+			efault_once teardown pinned-$n && continue
+			out=$($BIN/pin_teardown -n $n -f $DAX/pinned -m $DAX \
+				-u /sys/bus/nd/drivers/nd_pmem/unbind -d $dev 2>&1)
+			case "$out" in
+			"seconds "*)
+				set -- $out
+				bench teardown pinned-$n "$run" "$2" s
+				[ $n = 0 ] || bench teardown waited-$n "$run" "$4" bool ;;
+			*"Bad address"*) efault teardown pinned-$n ;;
+			*)
+				# killed by an oops: the kernel is not fit to go on
+				if dmesg | grep -q -E 'Oops|BUG:'; then
+					bench teardown pinned-$n - crashed -
+					echo "# kernel: $(dmesg | grep -m 1 -E 'BUG:|Oops')"
+					return
+				fi
+				error "pin_teardown -n $n: $out" ;;
+			esac
+			# still mounted: pin_teardown stopped before the unbind
+			grep -q " $DAX " /proc/mounts && { rm -f $DAX/pinned; continue; }
+			if [ ! -e /sys/bus/nd/devices/$dev/driver ]; then
+				echo $dev > /sys/bus/nd/drivers/nd_pmem/bind ||
+					{ error "rebind $dev"; return; }
+			fi
+			wait_for "$PMEM_DEV" 10 && mount_dax "$FS" "$PMEM_DEV" ||
+				{ error "remount after the unbind of $dev"; return; }
+			rm -f $DAX/pinned
+		done
+	done
+}
+
+cd /
+setup_namespace "$mode" && make_fs "$FS" "$PMEM" && mount_dax "$FS" "$PMEM" ||
+	{ echo "# error: cannot set up $FS on namespace0.0 in mode $mode"; exit 1; }
+PMEM_DEV=$PMEM
+echo "# $(uname -r), namespace0.0 in mode $mode, $FS on $PMEM_DEV at $DAX"
+for w in $workloads; do
+	case "$w" in
+	stream|pinrate|faults|teardown|profile) echo "# $w: $(date)"; $w ;;
+	*) error "unknown workload '$w' (stream pinrate faults teardown profile)" ;;
+	esac
+done
+[ ! -e /tmp/bench-failed ]
