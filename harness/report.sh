@@ -3,7 +3,9 @@
 #
 # Writes OUT/summary.tsv (median, min and max of each measurement), and
 # DOCS/report.md with its plots DOCS/*.png (gnuplot); DOCS defaults to
-# docs/bench, the report the README links to.
+# docs/bench, the report the README links to.  DOCS/notes.md, if there,
+# is the analysis of the latest run, written by hand; the report quotes
+# it near the top.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -83,7 +85,7 @@ ratio_rows() {	# a row per kernel/mode/fs: DAX/anonymous, fio, each bs and dir
 	}' | sort
 }
 ratio_rows > "$OUT/stream-ratio.dat"
-gp stream-ratio "set title 'Streaming, fio direct=1: DAX buffer / anonymous buffer (median)';
+gp stream-ratio "set title 'Streaming, fio direct=1: DAX buffer / anonymous buffer (median of the runs; base: EFAULT)';
 	set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
 	set yrange [0:1.6]; set ylabel 'ratio'; set xtics rotate by -30 noenhanced; set key top left;
 	set arrow from graph 0, first 0.97 to graph 1, first 0.97 nohead dt 2;
@@ -151,7 +153,7 @@ gp teardown "set title 'Teardown: pins released at once -> unbind done, ms (medi
 	     '' using 4 title '16384 pages', '' using 5 title '262144 pages (1 GiB)'"
 
 # --- the Markdown report --------------------------------------------------------
-awk -F'\t' -v machine="$OUT/machine.txt" -v plots="$(cd "$DOCS" && ls -- *.png 2>/dev/null | tr '\n' ' ')" '
+awk -F'\t' -v machine="$OUT/machine.txt" -v notes="$DOCS/notes.md" -v plots="$(cd "$DOCS" && ls -- *.png 2>/dev/null | tr '\n' ' ')" '
 function fmt(x) { return x == "" ? "n/a" : (x == "efault" || x == "unsupported" || x == "crashed") ? x : sprintf("%.3f", x) }
 function num(x) { return x != "" && x != "efault" && x != "unsupported" && x != "crashed" }
 function r(a, b) { return (num(a) && num(b) && b > 0) ? a / b : (a == "efault" ? "efault" : "") }
@@ -205,6 +207,13 @@ END {
 	print ""
 	while ((getline l < machine) > 0) print "- " l
 	print ""
+	# the analysis, written by hand for the latest run: what the misses are
+	if ((getline l < notes) > 0) {
+		print "## What the figures say"
+		print ""
+		do print l; while ((getline l < notes) > 0)
+		print ""
+	}
 
 	print "## Streaming: DAX buffer / anonymous buffer"
 	print ""
@@ -297,11 +306,11 @@ END {
 		k = c[1] SUBSEP c[2] SUBSEP c[3] SUBSEP "faults"
 		f2 = med[k, "faults-2m"]; f4 = med[k, "faults-4k"]
 		if (f2 == "") continue
-		tgt = c[1] == "base" ? "" : 10
+		tgt = c[1] == "series" ? 10 : ""
 		printf "| %s | %s | %s | %d / %d | %s | %s | %s / %s | %s | %s / %s |\n", c[1], c[2], c[3], f2, f4,
 			cell(r(f4, f2), tgt), ((k, "pmds-2m") in med) ? med[k, "pmds-2m"] : "n/a",
 			med[k, "seconds-2m"], med[k, "seconds-4k"],
-			cell(r(med[k, "seconds-4k"], med[k, "seconds-2m"]), c[1] == "base" ? "" : 1.0),
+			cell(r(med[k, "seconds-4k"], med[k, "seconds-2m"]), c[1] == "series" ? 1.0 : ""),
 			med[k, "again-2m"], med[k, "again-4k"]
 	}
 	print ""
@@ -318,8 +327,12 @@ END {
 			sz = z == 1 ? "4G" : "16G"
 			k = kl[i] SUBSEP sz SUBSEP "-" SUBSEP "memmap"
 			if (!((k, "ram") in med)) continue
-			printf "| %s | %s | %s | %s | %s |\n", kl[i], sz, med[k, "ram"], med[k, "pmem"],
-				cell_below(r(med[k, "pmem"], med[k, "ram"]), 0.01)
+			x = r(med[k, "pmem"], med[k, "ram"])
+			if (num(x) && x < 0)
+				x = "below the noise of MemFree"
+			else
+				x = kl[i] == "series" ? cell_below(x, 0.01) : fmt(x)
+			printf "| %s | %s | %s | %s | %s |\n", kl[i], sz, med[k, "ram"], med[k, "pmem"], x
 		}
 	print ""
 
@@ -363,7 +376,7 @@ END {
 		}
 	}
 	print ""
-	printf "Targets: %d met, %d missed (the cells marked **miss**).\n\n", hits, misses
+	printf "Targets: %d met, %d missed (the cells marked **miss**; the targets are those of the series).\n\n", hits, misses
 
 	print "## All measurements"
 	print ""
