@@ -139,6 +139,17 @@ setup_namespace_ndctl() {
 	wait_for "$PMEM" 10 || { echo "no $PMEM"; cat /tmp/ndctl.json; return 1; }
 }
 
+# pfn_enable PFN ram|pmem: (re)create the pfn device PFN on namespace0.0
+# with a new uuid and its memmap in that location, and bind it (4.4 sysfs)
+pfn_enable() {
+	echo "$(cat /proc/sys/kernel/random/uuid)" > $ND/$1/uuid &&
+	echo "$2" > $ND/$1/mode &&
+	{ [ "$(cat $ND/$1/namespace)" = namespace0.0 ] ||
+		echo namespace0.0 > $ND/$1/namespace; } &&
+	echo "$1" > /sys/bus/nd/drivers/nd_pmem/bind &&
+	wait_for /dev/pmem0m 10
+}
+
 # make_fs ext4|xfs DEV: with on-disk features that a 4.4 kernel mounts.
 make_fs() {
 	case "$1" in

@@ -64,11 +64,27 @@ plotdata() {
 	awk -F'\t' "NR > 1 { med[\$1, \$2, \$3, \$4, \$5] = \$7 } END { $1 }" "$summary"
 }
 kernels=$(tail -n +2 "$summary" | cut -f1 | awk '!s[$0]++' | tr '\n' ' ')
-gp() {	# gp NAME SCRIPT: DOCS/NAME.png from OUT/NAME.dat, none if that is empty
-	rm -f "$DOCS/$1.png"
-	[ -s "$OUT/$1.dat" ] || return 0
-	gnuplot -e "set terminal pngcairo size 900,480 font ',10'; set output '$DOCS/$1.png'; $2" ||
-		die "gnuplot failed on $1"
+# hist NAME TITLE YLABEL SETTINGS BAR-TITLE...: DOCS/NAME.png, a clustered
+# bar chart of OUT/NAME.dat: column 1 names each group, columns 2... are
+# its bars; none if the data are empty.  SETTINGS: more gnuplot, or "".
+hist() {
+	local name=$1 title=$2 ylabel=$3 settings=$4 col=2 plot= t
+	shift 4
+	rm -f "$DOCS/$name.png"
+	[ -s "$OUT/$name.dat" ] || return 0
+	for t in "$@"; do
+		if [ $col = 2 ]; then
+			plot="'$OUT/$name.dat' using 2:xtic(1) title '$t'"
+		else
+			plot="$plot, '' using $col title '$t'"
+		fi
+		col=$((col + 1))
+	done
+	gnuplot -e "set terminal pngcairo size 900,480 font ',10'; set output '$DOCS/$name.png';
+		set title '$title'; set ylabel '$ylabel'; set yrange [0:*];
+		set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
+		set xtics rotate by -30 noenhanced; set key top left; $settings; plot $plot" ||
+		die "gnuplot failed on $name"
 }
 ratio_rows() {	# a row per kernel/mode/fs: DAX/anonymous, fio, each bs and dir
 	plotdata '
@@ -85,19 +101,16 @@ ratio_rows() {	# a row per kernel/mode/fs: DAX/anonymous, fio, each bs and dir
 	}' | sort
 }
 ratio_rows > "$OUT/stream-ratio.dat"
-gp stream-ratio "set title 'Streaming, fio direct=1: DAX buffer / anonymous buffer (median of the runs; base: EFAULT)';
-	set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
-	set yrange [0:1.6]; set ylabel 'ratio'; set xtics rotate by -30 noenhanced; set key top left;
-	set arrow from graph 0, first 0.97 to graph 1, first 0.97 nohead dt 2;
-	plot '$OUT/stream-ratio.dat' using 2:xtic(1) title 'read 64K', '' using 3 title 'write 64K',
-	     '' using 4 title 'read 1M', '' using 5 title 'write 1M'"
+hist stream-ratio "Streaming, fio direct=1: DAX buffer / anonymous buffer (median of the runs; base: EFAULT)" ratio \
+	"set yrange [0:1.6]; set arrow from graph 0, first 0.97 to graph 1, first 0.97 nohead dt 2" \
+	"read 64K" "write 64K" "read 1M" "write 1M"
 
 plotdata '
 	for (key in med) {
 		split(key, f, SUBSEP)
 		if (f[4] != "stream" || f[5] != "prog-bounce-read-1m") continue
 		printf "%s/%s/%s", f[1], f[2], f[3]
-		n = split("read-64k write-64k read-1m write-1m", c, " ")
+		n = split("read-1m write-1m", c, " ")
 		for (i = 1; i <= n; i++) {
 			d = med[f[1], f[2], f[3], "stream", "prog-dax-" c[i]]
 			b = med[f[1], f[2], f[3], "stream", "prog-bounce-" c[i]]
@@ -105,11 +118,8 @@ plotdata '
 		}
 		printf "\n"
 	}' | sort > "$OUT/stream-bounce.dat"
-gp stream-bounce "set title 'Streaming (stream program): DAX buffer vs bounce copy through anonymous memory, MiB/s (median)';
-	set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
-	set ylabel 'MiB/s'; set xtics rotate by -30 noenhanced; set key top left;
-	plot '$OUT/stream-bounce.dat' using 6:xtic(1) title 'DAX read 1M', '' using 7 title 'bounce read 1M',
-	     '' using 8 title 'DAX write 1M', '' using 9 title 'bounce write 1M'"
+hist stream-bounce "Streaming (stream program), 1 MiB: DAX buffer vs bounce copy through anonymous memory, MiB/s (median)" MiB/s "" \
+	"DAX read" "bounce read" "DAX write" "bounce write"
 
 plotdata '
 	for (key in med) {
@@ -118,10 +128,7 @@ plotdata '
 		d = med[f[1], f[2], f[3], "pinrate", "dax"]
 		printf "%s/%s/%s %s %s\n", f[1], f[2], f[3], med[key], (d == "efault" ? 0 : d)
 	}' | sort > "$OUT/pinrate.dat"
-gp pinrate "set title 'Pin-rate: 4 KiB O_DIRECT reads from brd, IOPS (median)';
-	set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
-	set ylabel 'IOPS'; set yrange [0:*]; set xtics rotate by -30 noenhanced; set key top left;
-	plot '$OUT/pinrate.dat' using 2:xtic(1) title 'anonymous', '' using 3 title 'DAX'"
+hist pinrate "Pin-rate: 4 KiB O_DIRECT reads from brd, IOPS (median)" IOPS "" anonymous DAX
 
 plotdata '
 	for (key in med) {
@@ -129,10 +136,8 @@ plotdata '
 		if (f[4] != "faults" || f[5] != "seconds-2m") continue
 		printf "%s/%s/%s %s %s\n", f[1], f[2], f[3], med[key], med[f[1], f[2], f[3], "faults", "seconds-4k"]
 	}' | sort > "$OUT/faults.dat"
-gp faults "set title 'First touch of 1 GiB of a DAX mapping, seconds (median)';
-	set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
-	set ylabel 'seconds'; set yrange [0:*]; set xtics rotate by -30 noenhanced; set key top left;
-	plot '$OUT/faults.dat' using 2:xtic(1) title '2 MiB aligned (PMD)', '' using 3 title '4 KiB aligned (PTE)'"
+hist faults "First touch of 1 GiB of a DAX mapping, seconds (median)" seconds "" \
+	"2 MiB aligned (PMD)" "4 KiB aligned (PTE)"
 
 plotdata '
 	for (key in med) {
@@ -146,11 +151,8 @@ plotdata '
 		}
 		printf "\n"
 	}' | sort > "$OUT/teardown.dat"
-gp teardown "set title 'Teardown: pins released at once -> unbind done, ms (median)';
-	set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8;
-	set ylabel 'ms'; set yrange [0:*]; set xtics rotate by -30 noenhanced; set key top left;
-	plot '$OUT/teardown.dat' using 2:xtic(1) title 'no pins (unbind alone)', '' using 3 title '512 pages',
-	     '' using 4 title '16384 pages', '' using 5 title '262144 pages (1 GiB)'"
+hist teardown "Teardown: pins released at once -> unbind done, ms (median)" ms "" \
+	"no pins (unbind alone)" "512 pages" "16384 pages" "262144 pages (1 GiB)"
 
 # --- the Markdown report --------------------------------------------------------
 awk -F'\t' -v machine="$OUT/machine.txt" -v notes="$DOCS/notes.md" -v plots="$(cd "$DOCS" && ls -- *.png 2>/dev/null | tr '\n' ' ')" '

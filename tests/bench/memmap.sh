@@ -11,18 +11,13 @@
 runs=$1
 pfn=
 
-# 4.4: the pfn device by sysfs (tests/guest/memmap.sh); upstream: ndctl
+# 4.4: the pfn device through sysfs (pfn_enable); upstream: ndctl
 enable() {
 	if upstream_kernel; then
 		setup_namespace_ndctl pfn-$1 >/dev/null
 		return
 	fi
-	echo "$(cat /proc/sys/kernel/random/uuid)" > $ND/$pfn/uuid &&
-	echo "$1" > $ND/$pfn/mode &&
-	{ [ "$(cat $ND/$pfn/namespace)" = namespace0.0 ] ||
-		echo namespace0.0 > $ND/$pfn/namespace; } &&
-	echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/bind &&
-	wait_for /dev/pmem0m 10
+	pfn_enable "$pfn" "$1"
 }
 disable() {
 	if upstream_kernel; then

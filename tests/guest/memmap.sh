@@ -10,12 +10,7 @@ blocks() { ls -d /sys/devices/system/memory/memory* | wc -l; }
 
 # enable LOC: (re)create the pfn device on namespace0.0 with a new uuid
 enable() {
-	echo "$(cat /proc/sys/kernel/random/uuid)" > $ND/$pfn/uuid &&
-	echo "$1" > $ND/$pfn/mode &&
-	{ [ "$(cat $ND/$pfn/namespace)" = namespace0.0 ] ||
-		echo namespace0.0 > $ND/$pfn/namespace; } &&
-	echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/bind &&
-	wait_for /dev/pmem0m 10
+	pfn_enable "$pfn" "$1"
 }
 disable() { echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind; }
 
