@@ -59,11 +59,27 @@ paired() {
 } > "$summary"
 
 # --- plots --------------------------------------------------------------------
-# plotdata AWK-PROGRAM: rows for gnuplot from the summary (med[k,m,fs,w,v])
-plotdata() {
-	awk -F'\t' "NR > 1 { med[\$1, \$2, \$3, \$4, \$5] = \$7 } END { $1 }" "$summary"
+# columns WORKLOAD SCALE VARIANT...: rows for a chart, one per kernel/mode/fs
+# with WORKLOAD: its name, then each VARIANT's median times SCALE (0 when
+# missing or not a number, such as efault)
+columns() {
+	local w=$1 scale=$2
+	shift 2
+	awk -F'\t' -v w="$w" -v scale="$scale" -v vs="$*" '
+	NR > 1 && $4 == w { g[$1 "/" $2 "/" $3] = 1; med[$1 "/" $2 "/" $3, $5] = $7 }
+	END {
+		n = split(vs, v, " ")
+		for (k in g) {
+			printf "%s", k
+			for (i = 1; i <= n; i++) {
+				x = med[k, v[i]]
+				printf " %s", x ~ /^-?[0-9.]+$/ ? x * scale : 0
+			}
+			printf "\n"
+		}
+	}' "$summary" | sort
 }
-kernels=$(tail -n +2 "$summary" | cut -f1 | awk '!s[$0]++' | tr '\n' ' ')
+
 # hist NAME TITLE YLABEL SETTINGS BAR-TITLE...: DOCS/NAME.png, a clustered
 # bar chart of OUT/NAME.dat: column 1 names each group, columns 2... are
 # its bars; none if the data are empty.  SETTINGS: more gnuplot, or "".
@@ -86,71 +102,25 @@ hist() {
 		set xtics rotate by -30 noenhanced; set key top left; $settings; plot $plot" ||
 		die "gnuplot failed on $name"
 }
-ratio_rows() {	# a row per kernel/mode/fs: DAX/anonymous, fio, each bs and dir
-	plotdata '
-	for (key in med) {
-		split(key, f, SUBSEP)
-		if (f[4] != "stream" || f[5] != "fio-anon-read-64k") continue
-		printf "%s/%s/%s", f[1], f[2], f[3]
-		n = split("read-64k write-64k read-1m write-1m", c, " ")
-		for (i = 1; i <= n; i++) {
-			x = med[f[1], f[2], f[3], "stream", "ratio:fio-dax-" c[i]]
-			printf " %s", x == "" ? 0 : x
-		}
-		printf "\n"
-	}' | sort
-}
-ratio_rows > "$OUT/stream-ratio.dat"
+columns stream 1 ratio:fio-dax-read-64k ratio:fio-dax-write-64k ratio:fio-dax-read-1m \
+	ratio:fio-dax-write-1m > "$OUT/stream-ratio.dat"
 hist stream-ratio "Streaming, fio direct=1: DAX buffer / anonymous buffer (median of the runs; base: EFAULT)" ratio \
 	"set yrange [0:1.6]; set arrow from graph 0, first 0.97 to graph 1, first 0.97 nohead dt 2" \
 	"read 64K" "write 64K" "read 1M" "write 1M"
 
-plotdata '
-	for (key in med) {
-		split(key, f, SUBSEP)
-		if (f[4] != "stream" || f[5] != "prog-bounce-read-1m") continue
-		printf "%s/%s/%s", f[1], f[2], f[3]
-		n = split("read-1m write-1m", c, " ")
-		for (i = 1; i <= n; i++) {
-			d = med[f[1], f[2], f[3], "stream", "prog-dax-" c[i]]
-			b = med[f[1], f[2], f[3], "stream", "prog-bounce-" c[i]]
-			printf " %s %s", (d == "efault" ? 0 : d), b
-		}
-		printf "\n"
-	}' | sort > "$OUT/stream-bounce.dat"
+columns stream 1 prog-dax-read-1m prog-bounce-read-1m prog-dax-write-1m prog-bounce-write-1m \
+	> "$OUT/stream-bounce.dat"
 hist stream-bounce "Streaming (stream program), 1 MiB: DAX buffer vs bounce copy through anonymous memory, MiB/s (median)" MiB/s "" \
 	"DAX read" "bounce read" "DAX write" "bounce write"
 
-plotdata '
-	for (key in med) {
-		split(key, f, SUBSEP)
-		if (f[4] != "pinrate" || f[5] != "anon") continue
-		d = med[f[1], f[2], f[3], "pinrate", "dax"]
-		printf "%s/%s/%s %s %s\n", f[1], f[2], f[3], med[key], (d == "efault" ? 0 : d)
-	}' | sort > "$OUT/pinrate.dat"
+columns pinrate 1 anon dax > "$OUT/pinrate.dat"
 hist pinrate "Pin-rate: 4 KiB O_DIRECT reads from brd, IOPS (median)" IOPS "" anonymous DAX
 
-plotdata '
-	for (key in med) {
-		split(key, f, SUBSEP)
-		if (f[4] != "faults" || f[5] != "seconds-2m") continue
-		printf "%s/%s/%s %s %s\n", f[1], f[2], f[3], med[key], med[f[1], f[2], f[3], "faults", "seconds-4k"]
-	}' | sort > "$OUT/faults.dat"
+columns faults 1 seconds-2m seconds-4k > "$OUT/faults.dat"
 hist faults "First touch of 1 GiB of a DAX mapping, seconds (median)" seconds "" \
 	"2 MiB aligned (PMD)" "4 KiB aligned (PTE)"
 
-plotdata '
-	for (key in med) {
-		split(key, f, SUBSEP)
-		if (f[4] != "teardown" || f[5] != "pinned-0") continue
-		printf "%s/%s/%s", f[1], f[2], f[3]
-		n = split("0 512 16384 262144", c, " ")
-		for (i = 1; i <= n; i++) {
-			x = med[f[1], f[2], f[3], "teardown", "pinned-" c[i]]
-			printf " %s", (x == "" || x == "efault") ? 0 : x * 1000
-		}
-		printf "\n"
-	}' | sort > "$OUT/teardown.dat"
+columns teardown 1000 pinned-0 pinned-512 pinned-16384 pinned-262144 > "$OUT/teardown.dat"
 hist teardown "Teardown: pins released at once -> unbind done, ms (median)" ms "" \
 	"no pins (unbind alone)" "512 pages" "16384 pages" "262144 pages (1 GiB)"
 
