@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 /* a setup error, not a test result: report errno, exit 2 */
 static inline void die(const char *what)
@@ -19,6 +20,15 @@ static inline void die(const char *what)
 	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
 		strerror(errno));
 	exit(2);
+}
+
+/* seconds on the monotonic clock, for timing */
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* a size with an optional k, m or g suffix; exits 2 on anything else */

@@ -16,18 +16,9 @@
  */
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daxgup.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* faults so far; *maj: of them, major (DAX: the fault zeroed blocks) */
 static long faults(long *maj)

@@ -18,18 +18,9 @@
  */
 #include <fcntl.h>
 #include <stdint.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daxgup.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void usage(void)
 {
