@@ -169,6 +169,12 @@ mount_dax() {
 		{ echo "$DAX is mounted, but not with dax: $(grep " $DAX " /proc/mounts)"; return 1; }
 }
 
+# dax_mount MODE FS: namespace0.0 in MODE, a new FS on it, mounted -o dax
+# at $DAX (PMEM: its block device)
+dax_mount() {
+	setup_namespace "$1" && make_fs "$2" "$PMEM" && mount_dax "$2" "$PMEM"
+}
+
 # memfree: MemFree in KiB, the median of 3 readings with caches dropped
 memfree() {
 	local i

@@ -8,8 +8,7 @@
 . /daxgup/lib.sh
 mode=$1 fs=$2 runs=$3 size=$4 bs=$5 rw=$6
 cd /
-setup_namespace "$mode" && make_fs "$fs" "$PMEM" && mount_dax "$fs" "$PMEM" ||
-	{ echo "# error: cannot set up $fs on namespace0.0 in mode $mode"; exit 1; }
+dax_mount "$mode" "$fs" || { echo "# error: cannot set up $fs on namespace0.0 in mode $mode"; exit 1; }
 /usr/bin/fio --name=prefill --filename=$SCRATCH --rw=write --bs=1m --direct=1 \
 	--size="$size" --minimal >/dev/null 2>&1
 dd if=/dev/zero of=$DAX/fio-buf bs=1M count=8 2>/dev/null

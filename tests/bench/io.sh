@@ -93,14 +93,24 @@ stream() {
 	rm -f $DAX/fio-buf
 }
 
+# brd_up: /dev/ram0, 64 MiB of random data, and $DAX/pin-buf, the DAX
+# buffer of pinrate and profile; brd_down: both gone
+brd_up() {
+	$MODPROBE brd rd_nr=1 rd_size=65536 || { error "modprobe brd"; return 1; }
+	wait_for /dev/ram0 10 || { error "no /dev/ram0"; return 1; }
+	dd if=/dev/urandom of=/dev/ram0 bs=1M count=64 2>/dev/null
+	dd if=/dev/zero of=$DAX/pin-buf bs=1M count=2 2>/dev/null
+}
+brd_down() {
+	rm -f $DAX/pin-buf
+	$MODPROBE -r brd
+}
+
 # pinrate: 4 KiB O_DIRECT reads from a brd ramdisk (no device time), so
 # the rate is the cost of the syscall, get_user_pages() and the copy.
 pinrate() {
 	local run
-	$MODPROBE brd rd_nr=1 rd_size=65536 || { error "modprobe brd"; return; }
-	wait_for /dev/ram0 10 || { error "no /dev/ram0"; return; }
-	dd if=/dev/urandom of=/dev/ram0 bs=1M count=64 2>/dev/null
-	dd if=/dev/zero of=$DAX/pin-buf bs=1M count=2 2>/dev/null
+	brd_up || return
 	# each run is anon, dax, dax, anon, 2 s each, and reports the mean
 	# of its two of each: drift over the run hits both alike
 	for run in $(seq "$runs"); do
@@ -113,8 +123,7 @@ pinrate() {
 			{ print }
 			END { for (v in sum) printf "BENCH pinrate %s %s %.1f IOPS\n", v, r, sum[v] / n[v] }' r=$run
 	done
-	rm -f $DAX/pin-buf
-	$MODPROBE -r brd
+	brd_down
 }
 
 # profile: why DAX pins cost what they cost.  Counts, with kprobes, the
@@ -127,10 +136,7 @@ PROBES="get_user_pages_fast __get_user_pages get_dev_pagemap find_dev_pagemap
 	get_zone_device_page put_zone_device_page set_page_dirty_lock"
 profile() {
 	local buf f n ios=20480
-	$MODPROBE brd rd_nr=1 rd_size=65536 || { error "modprobe brd"; return; }
-	wait_for /dev/ram0 10 || { error "no /dev/ram0"; return; }
-	dd if=/dev/urandom of=/dev/ram0 bs=1M count=64 2>/dev/null
-	dd if=/dev/zero of=$DAX/pin-buf bs=1M count=2 2>/dev/null
+	brd_up || return
 	echo > $TR/kprobe_events
 	for f in $PROBES; do
 		echo "p:daxgup_$f $f" >> $TR/kprobe_events 2>/dev/null
@@ -159,8 +165,7 @@ profile() {
 		done
 	done
 	echo > $TR/kprobe_events
-	rm -f $DAX/pin-buf
-	$MODPROBE -r brd
+	brd_down
 }
 
 # pmd_trace on|count: the PMD faults that mapped a PMD, by tracepoint:
@@ -240,8 +245,7 @@ teardown() {
 }
 
 cd /
-setup_namespace "$mode" && make_fs "$FS" "$PMEM" && mount_dax "$FS" "$PMEM" ||
-	{ echo "# error: cannot set up $FS on namespace0.0 in mode $mode"; exit 1; }
+dax_mount "$mode" "$FS" || { echo "# error: cannot set up $FS on namespace0.0 in mode $mode"; exit 1; }
 PMEM_DEV=$PMEM
 echo "# $(uname -r), namespace0.0 in mode $mode, $FS on $PMEM_DEV at $DAX"
 for w in $workloads; do
