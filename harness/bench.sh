@@ -109,16 +109,16 @@ printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\n' > "$results"
 total=$(boots | wc -l) i=0 bad=0 start=$(date +%s)
 while IFS='|' read -r k m fs size cmd; do
 	i=$((i + 1))
-	name=$k-$m${fs#-}
-	[ "$fs" = - ] || name=$k-$m-$fs
+	name=$k-$m
+	[ "$fs" = - ] || name=$name-$fs
 	msg "bench [$i/$total] $name ($(( ($(date +%s) - start) / 60 )) min so far)"
-	rc=0
 	# the guest's section lines and errors show progress; BENCH lines go
 	# to the results
 	KERNEL=$k DEBUG=0 RUNDIR=$BUILD/bench/run/$name DISK_DIR=$disks NAME=bench FRESH=1 \
 		MODE=none NVDIMM_SIZE=$size GUEST_RUN="${cmd%% *}" ARGS="${cmd#* }" \
 		TIMEOUT=${TIMEOUT:-2400} "$H"/boot.sh | grep --line-buffered -E '^# (error|[a-z]+:)' |
-		sed -u 's/^/  /' || rc=$?
+		sed -u 's/^/  /'
+	# the boot's own status; the pipeline's is grep's
 	rc=$(sed -n 's/^rc=//p' "$BUILD/bench/run/$name/bench.verdict" 2>/dev/null)
 	tr -d '\r' < "$BUILD/bench/run/$name/bench.out.log" > "$OUT/$name.out.log" 2>/dev/null
 	cp "$BUILD/bench/run/$name/bench.console.log" "$OUT/$name.console.log" 2>/dev/null
@@ -126,7 +126,7 @@ while IFS='|' read -r k m fs size cmd; do
 		# a measured outcome, in the report: the kernel oopsed in teardown
 		warn "$name: the $k kernel oopsed in the teardown (recorded; ${OUT#$TOP/}/$name.console.log)"
 	elif [ "$rc" != 0 ]; then
-		warn "$name: the guest exited $rc (see ${OUT#$TOP/}/$name.out.log)"
+		warn "$name: the guest exited ${rc:-before its verdict} (see ${OUT#$TOP/}/$name.out.log)"
 		bad=1
 	fi
 	rm -f "$disks"/*.img "$BUILD/bench/run/$name"/*.initrd

@@ -137,6 +137,18 @@ function cell(x, target,   s) {
 	}
 	return s
 }
+# section(TITLE, TEXT, COLUMNS): a heading, its text, and the header of
+# its table; COLUMNS separated by "|"
+function section(title, text, cols,   n, c, i) {
+	printf "## %s\n\n%s\n\n|", title, text
+	n = split(cols, c, "|")
+	for (i = 1; i <= n; i++)
+		printf " %s |", c[i]
+	printf "\n|"
+	for (i = 1; i <= n; i++)
+		printf "---|"
+	printf "\n"
+}
 # ratio K M FS W V: the median of the runs'"'"' paired DAX/anonymous ratios
 # ("efault" if the DAX variant failed so)
 function ratio(k, m, fs, w, v) {
@@ -187,12 +199,7 @@ END {
 		print ""
 	}
 
-	print "## Streaming: DAX buffer / anonymous buffer"
-	print ""
-	print "O_DIRECT reads from and writes to the scratch disk (virtio-blk), 256 MiB per run. fio: `direct=1`, psync, `iomem=malloc` vs `iomem=mmapshared:` a file on the DAX mount. stream: tests/progs/stream.c, the same transfer into a 256 MiB anonymous or DAX buffer. Each cell: the median over the runs of DAX/anonymous within one run (min and max in the last table, variant ratio:...). Target on the series: at least 0.97."
-	print ""
-	print "| kernel | memmap | fs | tool | read 64K | write 64K | read 1M | write 1M |"
-	print "|---|---|---|---|---|---|---|---|"
+	section("Streaming: DAX buffer / anonymous buffer", "O_DIRECT reads from and writes to the scratch disk (virtio-blk), 256 MiB per run. fio: `direct=1`, psync, `iomem=malloc` vs `iomem=mmapshared:` a file on the DAX mount. stream: tests/progs/stream.c, the same transfer into a 256 MiB anonymous or DAX buffer. Each cell: the median over the runs of DAX/anonymous within one run (min and max in the last table, variant ratio:...). Target on the series: at least 0.97.", "kernel|memmap|fs|tool|read 64K|write 64K|read 1M|write 1M")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		if (c[1] == "base") continue
@@ -206,12 +213,7 @@ END {
 		}
 	}
 	print ""
-	print "## Streaming: series vs reference, DAX/anonymous ratio of the series over that of the reference"
-	print ""
-	print "Same memmap location and filesystem. Target: at least 1.0 (parity)."
-	print ""
-	print "| memmap | fs | tool | read 64K | write 64K | read 1M | write 1M |"
-	print "|---|---|---|---|---|---|---|"
+	section("Streaming: series vs reference, DAX/anonymous ratio of the series over that of the reference", "Same memmap location and filesystem. Target: at least 1.0 (parity).", "memmap|fs|tool|read 64K|write 64K|read 1M|write 1M")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		if (c[1] != "series" || !(("reference", c[2], c[3]) in cs)) continue
@@ -226,12 +228,7 @@ END {
 		}
 	}
 	print ""
-	print "## Streaming: series DAX buffer vs the base kernel'"'"'s bounce copy"
-	print ""
-	print "On the base kernel O_DIRECT into a DAX mapping fails with EFAULT; users bounce through anonymous memory and memcpy (stream -m bounce). Ratio of the series'"'"' direct DAX transfer (stream -m dax) over the base'"'"'s bounce, same filesystem, memmap in ram (the base has no other). In parentheses: the series'"'"' DAX over the series'"'"' own bounce, which takes the kernel difference out."
-	print ""
-	print "| series memmap | fs | read 64K | write 64K | read 1M | write 1M |"
-	print "|---|---|---|---|---|---|"
+	section("Streaming: series DAX buffer vs the base kernel'"'"'s bounce copy", "On the base kernel O_DIRECT into a DAX mapping fails with EFAULT; users bounce through anonymous memory and memcpy (stream -m bounce). Ratio of the series'"'"' direct DAX transfer (stream -m dax) over the base'"'"'s bounce, same filesystem, memmap in ram (the base has no other). In parentheses: the series'"'"' DAX over the series'"'"' own bounce, which takes the kernel difference out.", "series memmap|fs|read 64K|write 64K|read 1M|write 1M")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		if (c[1] != "series") continue
@@ -247,12 +244,7 @@ END {
 	plot("stream-ratio", "DAX/anonymous")
 	plot("stream-bounce", "DAX vs bounce")
 
-	print "## Pin-rate: 4 KiB O_DIRECT reads from a brd ramdisk"
-	print ""
-	print "fio randread, psync, one 4 KiB buffer: anonymous, or a page of a DAX file; each run is anonymous, DAX, DAX, anonymous, 2 s each, and the IOPS are the means of each pair; the ratio is the median of the runs'"'"' DAX/anonymous. No device time: the rate is the syscall, get_user_pages() and the copy. Targets on the series: DAX/anonymous at least 0.97, and at least the reference'"'"'s ratio."
-	print ""
-	print "| kernel | memmap | fs | anonymous IOPS | DAX IOPS | DAX/anonymous | vs reference ratio |"
-	print "|---|---|---|---|---|---|---|"
+	section("Pin-rate: 4 KiB O_DIRECT reads from a brd ramdisk", "fio randread, psync, one 4 KiB buffer: anonymous, or a page of a DAX file; each run is anonymous, DAX, DAX, anonymous, 2 s each, and the IOPS are the means of each pair; the ratio is the median of the runs'"'"' DAX/anonymous. No device time: the rate is the syscall, get_user_pages() and the copy. Targets on the series: DAX/anonymous at least 0.97, and at least the reference'"'"'s ratio.", "kernel|memmap|fs|anonymous IOPS|DAX IOPS|DAX/anonymous|vs reference ratio")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		if (!((c[1], c[2], c[3], "pinrate", "anon") in med)) continue
@@ -267,12 +259,7 @@ END {
 	print ""
 	plot("pinrate", "pin-rate")
 
-	print "## Faults: first touch of 1 GiB, PMD vs PTE"
-	print ""
-	print "tests/progs/fault_touch.c writes a 1 GiB file, maps it shared 2 MiB aligned (PMDs possible) or 4 KiB past a 2 MiB boundary (PTEs only), and writes one byte per 4 KiB page. Faults: getrusage(); PMDs: the fs_dax tracepoint (series: dax_pmd_fault \"pmd\"; reference: dax_pmd_fault_done NOPAGE), n/a without one. \"Again\": a second touch, no faults, the TLB misses alone. Targets: at least 10x fewer faults, and a faster first touch, with PMDs."
-	print ""
-	print "| kernel | memmap | fs | faults 2M / 4K | fewer faults | PMDs (of 512) | first touch 2M / 4K, s | faster | again 2M / 4K, s |"
-	print "|---|---|---|---|---|---|---|---|---|"
+	section("Faults: first touch of 1 GiB, PMD vs PTE", "tests/progs/fault_touch.c writes a 1 GiB file, maps it shared 2 MiB aligned (PMDs possible) or 4 KiB past a 2 MiB boundary (PTEs only), and writes one byte per 4 KiB page. Faults: getrusage(); PMDs: the fs_dax tracepoint (series: dax_pmd_fault \"pmd\"; reference: dax_pmd_fault_done NOPAGE), n/a without one. \"Again\": a second touch, no faults, the TLB misses alone. Targets: at least 10x fewer faults, and a faster first touch, with PMDs.", "kernel|memmap|fs|faults 2M / 4K|fewer faults|PMDs (of 512)|first touch 2M / 4K, s|faster|again 2M / 4K, s")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		k = c[1] SUBSEP c[2] SUBSEP c[3] SUBSEP "faults"
@@ -288,12 +275,7 @@ END {
 	print ""
 	plot("faults", "faults")
 
-	print "## DRAM cost of the memmap"
-	print ""
-	print "The drop in MemFree (KiB, median of 3 readings with caches dropped, then the median of the runs) when namespace0.0 is enabled from disabled, memmap in ram vs on pmem. Target: pmem under 1% of ram (0.010)."
-	print ""
-	print "| kernel | namespace | ram, KiB | pmem, KiB | pmem / ram |"
-	print "|---|---|---|---|---|"
+	section("DRAM cost of the memmap", "The drop in MemFree (KiB, median of 3 readings with caches dropped, then the median of the runs) when namespace0.0 is enabled from disabled, memmap in ram vs on pmem. Target: pmem under 1% of ram (0.010).", "kernel|namespace|ram, KiB|pmem, KiB|pmem / ram")
 	for (i = 1; i <= nk; i++)
 		for (z = 1; z <= 2; z++) {
 			sz = z == 1 ? "4G" : "16G"
@@ -308,12 +290,7 @@ END {
 		}
 	print ""
 
-	print "## Teardown with pinned pages"
-	print ""
-	print "tests/progs/pin_teardown.c pins N pages of a DAX file with vmsplice(), unmaps, closes and unmounts, starts the unbind of the namespace, and one second later closes the pipes: seconds from that release to the end of the unbind (N = 0: the unbind alone). Waited: the unbind was still blocked on the pins at the release (1 in every run)."
-	print ""
-	print "| kernel | memmap | fs | N = 0 | 512 | 16384 | 262144 | waited |"
-	print "|---|---|---|---|---|---|---|---|"
+	section("Teardown with pinned pages", "tests/progs/pin_teardown.c pins N pages of a DAX file with vmsplice(), unmaps, closes and unmounts, starts the unbind of the namespace, and one second later closes the pipes: seconds from that release to the end of the unbind (N = 0: the unbind alone). Waited: the unbind was still blocked on the pins at the release (1 in every run).", "kernel|memmap|fs|N = 0|512|16384|262144|waited")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		k = c[1] SUBSEP c[2] SUBSEP c[3] SUBSEP "teardown"
@@ -324,12 +301,7 @@ END {
 	}
 	print ""
 	plot("teardown", "teardown")
-	print "## Profile: calls per 4 KiB O_DIRECT read"
-	print ""
-	print "kprobe hit counts (tracing/kprobe_profile) over 20480 fio reads from brd, per read. get_user_pages_fast: the GUP fast path (upstream pins through its own entry, so 0 there); __get_user_pages: the slow path; get_dev_pagemap: the pagemap lookup; get/put_zone_device_page: the series'"'"' pagemap reference of a device page reference (not in upstream). A function a kernel lacks is not listed."
-	print ""
-	print "| kernel | memmap | fs | buffer | calls per read |"
-	print "|---|---|---|---|---|"
+	section("Profile: calls per 4 KiB O_DIRECT read", "kprobe hit counts (tracing/kprobe_profile) over 20480 fio reads from brd, per read. get_user_pages_fast: the GUP fast path (upstream pins through its own entry, so 0 there); __get_user_pages: the slow path; get_dev_pagemap: the pagemap lookup; get/put_zone_device_page: the series'"'"' pagemap reference of a device page reference (not in upstream). A function a kernel lacks is not listed.", "kernel|memmap|fs|buffer|calls per read")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		for (bi = 1; bi <= 2; bi++) {
