@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh: install the Debian packages the harness needs, if missing.
 #
-#   deps.sh [build|guest|robot|bench|all]    (default: build guest)
+#   deps.sh [build|guest|robot|bench|mail|all]    (default: build guest)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -11,6 +11,8 @@ guest=(qemu-system-x86 busybox-static ndctl fio e2fsprogs xfsprogs strace)
 robot=(gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu
 	gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-s390x-linux-gnu)
 bench=(gnuplot-nox dpkg apt)		# plots; the reference kernel's package
+mail=(git git-email libmailtools-perl libemail-valid-perl perl	# send-email, get_maintainer.pl
+	libio-socket-ssl-perl libauthen-sasl-perl)	# to send for real: SMTP over TLS
 
 want=()
 for g in "${@:-build guest}"; do
@@ -20,8 +22,9 @@ for g in "${@:-build guest}"; do
 		guest) want+=("${guest[@]}") ;;
 		robot) want+=("${robot[@]}") ;;
 		bench) want+=("${bench[@]}") ;;
-		all) want+=("${build[@]}" "${guest[@]}" "${robot[@]}" "${bench[@]}") ;;
-		*) die "usage: deps.sh [build|guest|robot|bench|all]" ;;
+		mail) want+=("${mail[@]}") ;;
+		all) want+=("${build[@]}" "${guest[@]}" "${robot[@]}" "${bench[@]}" "${mail[@]}") ;;
+		*) die "usage: deps.sh [build|guest|robot|bench|mail|all]" ;;
 		esac
 	done
 done

@@ -2,6 +2,8 @@
 # export.sh: write build/linux's commits after 'base' back into series/ as
 # mail-ready 'git format-patch' files, a cover letter and a quilt-style
 # 'series' file.  Deterministic: exporting an unchanged tree changes nothing.
+# The mails carry their recipients: To/Cc from 'mail.sh recipients' (the
+# tree's get_maintainer.pl), as 'make mail' expects them.
 #
 # The cover letter's subject and text are yours: they are kept from the
 # current series/0000-cover-letter.patch; the shortlog and diffstat below
@@ -50,6 +52,7 @@ if [ "$n" -gt 0 ]; then
 			next }
 		{ print }' "$tmp/p/0000-cover-letter.patch" > "$tmp/cover"
 	mv "$tmp/cover" "$tmp/p/0000-cover-letter.patch"
+	"$TOP/harness/mail.sh" recipients "$tmp/p"
 else
 	mkdir -p "$tmp/p"
 fi

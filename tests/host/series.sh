@@ -32,11 +32,12 @@ if [ "$n" -gt 0 ]; then
 		i=$((i + 1))
 		mail_ok() {
 			grep -q '^From: ' "$1" && grep -q '^Date: ' "$1" &&
+			sed '/^$/q' "$1" | grep -q '^To: ' &&
 			grep -q "^Subject: \[PATCH $2/$n\] [a-z0-9_, /.-]*: " "$1" &&
 			grep -q '^diff --git ' "$1" && grep -q "^Signed-off-by: $PROJECT_NAME <$PROJECT_EMAIL>" "$1"
 		}
 		# git format-patch pads the number to the width of the total
-		t "$p: mail-ready ([PATCH $i/$n] subsystem: title, sign-off, diff)" \
+		t "$p: mail-ready ([PATCH $i/$n] subsystem: title, To:, sign-off, diff)" \
 			mail_ok "$s/$p" "$(printf "%0${#n}d" $i)"
 	done
 else
