@@ -12,20 +12,35 @@ SCRATCH=/dev/vda		# the scratch disk for O_DIRECT I/O
 BIN=/daxgup/bin			# the test programs
 ND=/sys/bus/nd/devices
 
+. /daxgup/markers.sh
+
 ok() { echo "ok - $*"; }
 not_ok() { local name=$1; shift; echo "not ok - $name${1:+ # $*}"; }
-skip() { local name=$1; shift; echo "ok - $name # SKIP $*"; }
+
+# job KEY: a value of this boot's job (harness/job.sh lists the keys;
+# boot.sh adds release, the kernel release the guest must be running).
+job() { sed -n "s/^$1=//p" $GUEST_JOB | tail -n 1; }
 
 # check NAME CMD...: one TAP line for CMD's status; its output, indented,
 # as a diagnostic on failure.  CMD runs in this shell, so a function it
 # calls can set variables (setup_namespace sets PMEM).
 check() {
-	local name=$1 rc
-	shift
+	tap_line failure "$@"
+}
+
+# show NAME CMD...: check, and show CMD's output either way.
+show() {
+	tap_line always "$@"
+}
+
+# tap_line failure|always NAME CMD...: check and show; when to show the output
+tap_line() {
+	local when=$1 name=$2 rc
+	shift 2
 	"$@" >/tmp/check.out 2>&1
 	rc=$?
 	if [ $rc = 0 ]; then
-		[ -n "${SHOW_OUTPUT:-}" ] && sed 's/^/#   /' /tmp/check.out | tail -n 20
+		[ $when = always ] && sed 's/^/#   /' /tmp/check.out | tail -n 20
 		ok "$name"
 	else
 		sed 's/^/#   /' /tmp/check.out | tail -n 20
@@ -34,9 +49,14 @@ check() {
 	return $rc
 }
 
-# show NAME CMD...: check, and show CMD's output either way.
-show() {
-	SHOW_OUTPUT=1 check "$@"
+# bytes SIZE: a job's size (256M, 4G, ...) in bytes
+bytes() {
+	case "$1" in
+	*G) echo $(( ${1%G} << 30 )) ;;
+	*M) echo $(( ${1%M} << 20 )) ;;
+	*K) echo $(( ${1%K} << 10 )) ;;
+	*) echo "$1" ;;
+	esac
 }
 
 # wait_for PATH [SECONDS]: until PATH exists.
@@ -107,11 +127,7 @@ setup_namespace() {
 		[ -e $ND/namespace0.0/driver ] &&
 			{ echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/unbind || return 1; }
 		pfn=$(cat $ND/region0/pfn_seed)
-		uuid=$(cat /proc/sys/kernel/random/uuid)
-		echo "$uuid" > $ND/$pfn/uuid &&
-		echo $loc > $ND/$pfn/mode &&
-		echo namespace0.0 > $ND/$pfn/namespace &&
-		echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/bind || {
+		pfn_enable "$pfn" $loc || {
 			echo "$pfn: cannot enable memmap location '$loc'"
 			return 1
 		}
@@ -191,7 +207,6 @@ memfree() {
 kmemleak_report() {
 	[ -w /sys/kernel/debug/kmemleak ] || return 0
 	sleep 6		# objects younger than 5 s are not reported
-	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak
 	head -n 40 /sys/kernel/debug/kmemleak | sed 's/^/# kmemleak: /'
 }

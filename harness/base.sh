@@ -32,12 +32,6 @@ tarball() {
 	echo "$t"
 }
 
-# have_tarball: true if a tarball is present without downloading.
-have() {
-	[ -n "${LINUX_TARBALL:-}" ] && [ -f "$LINUX_TARBALL" ] && return 0
-	[ -f "$CACHE/linux-$LINUX_VERSION.tar.xz" ]
-}
-
 extract() {
 	local dest=$1 t
 	[ ! -e "$dest" ] || die "$dest already exists"
@@ -59,7 +53,6 @@ extract() {
 
 case "${1:-}" in
 tarball) tarball ;;
-have) have ;;
 extract) extract "${2:?usage: base.sh extract DIR}" ;;
-*) die "usage: base.sh tarball | have | extract DIR" ;;
+*) die "usage: base.sh tarball | extract DIR" ;;
 esac

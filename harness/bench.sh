@@ -6,13 +6,19 @@
 #   RUNS       runs of each measurement (default 5; the report takes medians)
 #   WORKLOADS  stream pinrate faults teardown profile memmap (default: all)
 #   FSS        ext4 xfs (default: both)
+#   CLOCKS     wall icount: the guest's clock (default: wall); both run
+#              every boot twice, and the report sets their spreads side
+#              by side
 #   OUT        results directory (default build/bench/latest)
+#   DOCS       where the report goes (default docs/bench)
 #
 # One boot per kernel, memmap location and filesystem runs
 # tests/bench/io.sh; one boot per kernel and namespace size (4 GiB,
-# 16 GiB) runs tests/bench/memmap.sh.  Every boot has a new NVDIMM.
-# Writes OUT/results.tsv (kernel mode fs workload variant run value unit)
-# and OUT/<boot>.out.log; exits 1 if a boot or a measurement failed.
+# 16 GiB) runs tests/bench/memmap.sh.  Every boot has a new NVDIMM and
+# the same topology, written into its job (OUT/<boot>.job); the report
+# prints the settings of the jobs that ran.  Writes OUT/results.tsv
+# (kernel mode fs workload variant run value unit clock) and
+# OUT/<boot>.out.log; exits 1 if a boot or a measurement failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,9 +26,21 @@ KERNELS=${KERNELS:-series base reference}
 RUNS=${RUNS:-5}
 WORKLOADS=${WORKLOADS:-stream pinrate faults teardown profile memmap}
 FSS=${FSS:-ext4 xfs}
+CLOCKS=${CLOCKS:-wall}
 OUT=${OUT:-$BUILD/bench/latest}
+DOCS=${DOCS:-$TOP/docs/bench}
 H=$TOP/harness
+# the benchmark topology: every boot's job has it (and smp=2, the
+# default, or under -icount 1, which job.sh chooses)
+TOPOLOGY=(mem=2G nvdimms=1)
 case "$RUNS" in ''|*[!0-9]*|0) die "RUNS must be a positive number, not '$RUNS'" ;; esac
+for c in $CLOCKS; do
+	case "$c" in wall|icount) ;; *) die "unknown clock '$c' (wall icount)" ;; esac
+done
+for k in $KERNELS; do
+	case "$k" in series|base|reference) ;;
+	*) die "KERNELS: unknown kernel '$k' (series base reference)" ;; esac
+done
 for w in $WORKLOADS; do
 	case "$w" in stream|pinrate|faults|teardown|profile|memmap) ;;
 	*) die "unknown workload '$w' (stream pinrate faults teardown profile memmap)" ;; esac
@@ -52,50 +70,43 @@ fi
 trap 'rm -rf "$disks"' EXIT
 
 # --- kernels and images -----------------------------------------------------
-"$H"/image.sh common || exit 1
-"$H"/image.sh tools || exit 1
+"$H"/image.sh all || exit 1
 for k in $KERNELS; do
-	case "$k" in
-	series|base)
-		KERNEL=$k "$H"/tree.sh "$([ "$k" = base ] && echo base || echo series)" &&
-		KERNEL=$k DEBUG=0 "$H"/kernel.sh build &&
-		KERNEL=$k DEBUG=0 "$H"/image.sh modules || die "cannot build the $k kernel" ;;
-	reference)
-		"$H"/reference.sh || die "cannot get the reference kernel" ;;
-	*) die "KERNELS: unknown kernel '$k' (series base reference)" ;;
-	esac
+	KERNEL=$k DEBUG=0 "$H"/kernel.sh build || die "cannot prepare the $k kernel"
 done
 
 # --- the boots ----------------------------------------------------------------
-# boots: "kernel|mode|fs|nvdimm size|guest command" per boot
+# boots: "kernel|mode|fs|nvdimm size|clock|guest command" per boot
 boots() {
-	local k m fs size
+	local c k m fs size
+	for c in $CLOCKS; do
 	for k in $KERNELS; do
 		if [ -n "$io_workloads" ]; then
 			for m in pfn-ram pfn-pmem; do
 				# the base has no memmap location "pmem"
 				[ "$k" = base ] && [ $m = pfn-pmem ] && continue
 				for fs in $FSS; do
-					echo "$k|$m|$fs|4G|/daxgup/bench/io.sh $m $fs $RUNS '$io_workloads'"
+					echo "$k|$m|$fs|4G|$c|/daxgup/bench/io.sh $m $fs $RUNS '$io_workloads'"
 				done
 			done
 		fi
 		case " $WORKLOADS " in *" memmap "*)
 			for size in 4G 16G; do
-				echo "$k|memmap-$size|-|$size|/daxgup/bench/memmap.sh $RUNS"
+				echo "$k|memmap-$size|-|$size|$c|/daxgup/bench/memmap.sh $RUNS"
 			done ;;
 		esac
+	done
 	done
 }
 
 mkdir -p "$OUT"
-rm -f "$OUT"/*.out.log "$OUT"/*.console.log
+rm -f "$OUT"/*.out.log "$OUT"/*.console.log "$OUT"/*.job
 results=$OUT/results.tsv
-printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\n' > "$results"
+printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\tclock\n' > "$results"
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "host: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB"
-	echo "qemu: $(qemu-system-x86_64 --version | head -n 1), TCG, -smp 2 -m 2G, 1 NVDIMM; disk images in $disks ($(stat -f -c %T "$(dirname "$disks")"))"
+	echo "qemu: $(qemu-system-x86_64 --version | head -n 1); disk images in $disks ($(stat -f -c %T "$(dirname "$disks")"))"
 	echo "runs: $RUNS"
 	for k in $KERNELS; do
 		case $k in
@@ -107,35 +118,44 @@ printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\n' > "$results"
 } > "$OUT/machine.txt"
 
 total=$(boots | wc -l) i=0 bad=0 start=$(date +%s)
-while IFS='|' read -r k m fs size cmd; do
+while IFS='|' read -r k m fs size clock cmd; do
 	i=$((i + 1))
 	name=$k-$m
 	[ "$fs" = - ] || name=$name-$fs
+	[ "$clock" = wall ] || name=$name-$clock
+	run=$BUILD/bench/run/$name
 	msg "bench [$i/$total] $name ($(( ($(date +%s) - start) / 60 )) min so far)"
+	"$H"/job.sh "$run/bench.job" kernel="$k" debug=0 mode=none mkfs=0 fresh=1 \
+		nvdimm_size="$size" clock="$clock" disks="$disks" timeout=2400 \
+		"${TOPOLOGY[@]}" guest_run="${cmd%% *}" args="${cmd#* }" || exit 1
+	cp "$run/bench.job" "$OUT/$name.job"
 	# the guest's section lines and errors show progress; BENCH lines go
 	# to the results
-	KERNEL=$k DEBUG=0 RUNDIR=$BUILD/bench/run/$name DISK_DIR=$disks NAME=bench FRESH=1 \
-		MODE=none NVDIMM_SIZE=$size GUEST_RUN="${cmd%% *}" ARGS="${cmd#* }" \
-		TIMEOUT=${TIMEOUT:-2400} "$H"/boot.sh | grep --line-buffered -E '^# (error|[a-z]+:)' |
+	"$H"/boot.sh "$run/bench.job" | grep --line-buffered -E '^# (error|[a-z]+:)' |
 		sed -u 's/^/  /'
 	# the boot's own status; the pipeline's is grep's
-	rc=$(sed -n 's/^rc=//p' "$BUILD/bench/run/$name/bench.verdict" 2>/dev/null)
-	tr -d '\r' < "$BUILD/bench/run/$name/bench.out.log" > "$OUT/$name.out.log" 2>/dev/null
-	cp "$BUILD/bench/run/$name/bench.console.log" "$OUT/$name.console.log" 2>/dev/null
-	if [ "$rc" = 126 ] && grep -q ' - crashed -$' "$OUT/$name.out.log"; then
+	rc=$(kv_get "$run/bench.verdict" rc 2>/dev/null)
+	tr -d '\r' < "$run/bench.out.log" > "$OUT/$name.out.log" 2>/dev/null
+	cp "$run/bench.console.log" "$OUT/$name.console.log" 2>/dev/null
+	if [ "$rc" = 126 ] && grep -q " - $CRASHED -\$" "$OUT/$name.out.log"; then
 		# a measured outcome, in the report: the kernel oopsed in teardown
 		warn "$name: the $k kernel oopsed in the teardown (recorded; ${OUT#$TOP/}/$name.console.log)"
 	elif [ "$rc" != 0 ]; then
 		warn "$name: the guest exited ${rc:-before its verdict} (see ${OUT#$TOP/}/$name.out.log)"
 		bad=1
 	fi
-	rm -f "$disks"/*.img "$BUILD/bench/run/$name"/*.initrd
+	rm -f "$disks"/*.img "$run"/*.initrd
 	mode=${m#memmap-}	# memmap boots: the namespace size
-	awk -v k="$k" -v m="$mode" -v fs="$fs" '$1 == "BENCH" {
-		printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, m, fs, $2, $3, $4, $5, $6 }' \
+	awk -v k="$k" -v m="$mode" -v fs="$fs" -v c="$clock" '$1 == "BENCH" {
+		printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, m, fs, $2, $3, $4, $5, $6, c }' \
 		"$OUT/$name.out.log" >> "$results"
 done < <(boots)
 msg "bench: $total boots in $(( ($(date +%s) - start) / 60 )) min; results in ${results#$TOP/}"
+# the settings of the jobs that ran, for the report
+for key in accel smp mem nvdimms nvdimm_size clock timeout append qemu; do
+	vals=$(cat "$OUT"/*.job 2>/dev/null | sed -n "s/^$key=//p" | sort -u | paste -sd, -)
+	echo "job $key: ${vals:-(none)}"
+done >> "$OUT/machine.txt"
 
-"$H"/report.sh "$OUT" || bad=1
+"$H"/report.sh "$OUT" "$DOCS" || bad=1
 exit $bad

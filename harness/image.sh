@@ -6,8 +6,9 @@
 #                       programs (static)
 #   image.sh tools      build/guest/tools.img: a read-only ext2 disk with
 #                       fio, ndctl, mke2fs, mkfs.xfs, kmod and their libraries
-#   image.sh modules    $OBJ/modules.cpio: the kernel's modules and nfit_test
-#   image.sh all        all three (default)
+#   image.sh all        both (default)
+#
+# What depends on the kernel (its modules) is kernel.sh's.
 #
 # The guest sees the tools disk at /tools; /usr, /lib64 and
 # /lib/x86_64-linux-gnu point into it, so the tools run unmodified.
@@ -17,13 +18,6 @@ set -euo pipefail
 G=$BUILD/guest
 TOOLS_BINS=(/usr/bin/fio /usr/bin/ndctl /usr/sbin/mke2fs
 	/usr/sbin/mkfs.xfs /usr/sbin/xfs_db /usr/bin/kmod /usr/bin/strace)
-
-# cpio_of DIR OUT: a newc archive of DIR, owned by root, stable order.
-cpio_of() {
-	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio --quiet -o -H newc -R 0:0) > "$2.tmp"
-	mv "$2.tmp" "$2"
-}
 
 progs() {
 	local out=$1 src
@@ -50,9 +44,9 @@ common() {
 	ln -s /tools/usr/lib/x86_64-linux-gnu "$root/lib/x86_64-linux-gnu"
 	ln -s bin "$root/sbin"
 	install -m 755 "$TOP/guest/init" "$root/init"
-	cp "$TOP/guest/lib.sh" "$root/daxgup/lib.sh"
+	cp "$TOP/guest/lib.sh" "$TOP/guest/markers.sh" "$root/daxgup/"
 	mkdir -p "$root/daxgup/tests"
-	cp "$TOP"/tests/guest/*.sh "$root/daxgup/tests/"
+	install -m 755 "$TOP"/tests/guest/*.sh "$root/daxgup/tests/"
 	mkdir -p "$root/daxgup/bench"
 	cp "$TOP"/tests/bench/*.sh "$root/daxgup/bench/"
 	progs "$root/daxgup/bin"
@@ -100,23 +94,9 @@ tools() {
 	msg "guest: ${G#$TOP/}/tools.img (${size} MiB: ${TOOLS_BINS[*]##*/})"
 }
 
-modules() {
-	kernel_paths
-	# reference.sh packs the reference kernel's modules itself
-	[ "$KERNEL" = reference ] && { "$TOP/harness/reference.sh"; return; }
-	local root=$OBJ/modules-root
-	[ -d "$OBJ/modroot/lib/modules" ] || die "no modules in ${OBJ#$TOP/}: run 'make kernel'"
-	rm -rf "$root"
-	mkdir -p "$root/lib" "$root/nfit_test"
-	cp -a "$OBJ/modroot/lib/modules" "$root/lib/"
-	[ -d "$OBJ/nfit_test/lib" ] && cp -a "$OBJ/nfit_test/lib" "$root/nfit_test/"
-	cpio_of "$root" "$OBJ/modules.cpio"
-}
-
 case "${1:-all}" in
 common) common ;;
 tools) tools ;;
-modules) modules ;;
-all) common; tools; modules ;;
-*) die "usage: image.sh [common|tools|modules|all]" ;;
+all) common; tools ;;
+*) die "usage: image.sh [common|tools|all]" ;;
 esac

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# kernel.sh: configure and build a kernel out of tree, with its modules and
-# the tools/testing/nvdimm (nfit_test) modules.
+# kernel.sh: the one place that prepares a kernel for boot.sh, for every
+# KERNEL: its tree, its build (out of tree, with the tools/testing/nvdimm
+# modules) and the guest's archive of its modules.
 #
 #   KERNEL=series|base DEBUG=0|1 kernel.sh [config|build]   (default: build)
 #   KERNEL=reference kernel.sh: reference.sh (Debian's prebuilt 6.12)
 #
+# The config is allnoconfig plus config/guest.config (what the guest
+# boots on), config/dax.config (what the tests need), for the series
+# config/series.config, and for DEBUG=1 config/debug.config.
+#
 # Output in $OBJ (build/obj/<flavor> or build/base/obj/<flavor>):
-#   arch/x86/boot/bzImage, modroot/lib/modules/<release>/ (in-tree modules),
-#   nfit_test/lib/modules/<release>/ (nfit_test and the wrapped libnvdimm),
-#   warnings.txt (compiler warnings of what the last, possibly incremental,
-#   build compiled).
+#   arch/x86/boot/bzImage, modules.cpio (for the guest: in-tree modules
+#   under /lib/modules, nfit_test and the wrapped libnvdimm under
+#   /nfit_test), warnings.txt (compiler warnings of what the last,
+#   possibly incremental, build compiled).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel_paths
@@ -23,7 +28,7 @@ if command -v ccache >/dev/null; then
 	export CCACHE_BASEDIR=$BUILD	# relative paths: base and series share hits
 	export CCACHE_NOHASHDIR=1
 fi
-fragments=("$TOP/config/dax.config")
+fragments=("$TOP/config/guest.config" "$TOP/config/dax.config")
 [ "$KERNEL" = series ] && fragments+=("$TOP/config/series.config")
 [ "$FLAVOR" = debug ] && fragments+=("$TOP/config/debug.config")
 localversion=-$KERNEL
@@ -67,8 +72,8 @@ configure() {
 		want=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)$localversion
 	fi
 	mkdir -p "$OBJ"
-	msg "configuring $KERNEL kernel ($FLAVOR): x86_64_defconfig + ${fragments[*]##*/}"
-	kmake x86_64_defconfig >"$OBJ/config.log" 2>&1
+	msg "configuring $KERNEL kernel ($FLAVOR): allnoconfig + ${fragments[*]##*/}"
+	kmake allnoconfig >"$OBJ/config.log" 2>&1
 	printf 'CONFIG_LOCALVERSION="%s"\n# CONFIG_LOCALVERSION_AUTO is not set\n' \
 		"$localversion" > "$OBJ/release.config"
 	(cd "$OBJ" && "$SRC/scripts/kconfig/merge_config.sh" -m .config \
@@ -94,8 +99,19 @@ build_nfit_test() {
 		INSTALL_MOD_DIR=nfit_test INSTALL_MOD_STRIP=1 modules_install
 }
 
+# modules_cpio: the guest's archive of the kernel's modules and nfit_test.
+modules_cpio() {
+	local root=$OBJ/modules-root
+	rm -rf "$root"
+	mkdir -p "$root/lib" "$root/nfit_test"
+	cp -a "$OBJ/modroot/lib/modules" "$root/lib/"
+	[ -d "$OBJ/nfit_test/lib" ] && cp -a "$OBJ/nfit_test/lib" "$root/nfit_test/"
+	cpio_of "$root" "$OBJ/modules.cpio"
+}
+
 build() {
 	local release
+	"$TOP/harness/tree.sh" "$([ "$KERNEL" = base ] && echo base || echo series)"
 	configure
 	logged "building $KERNEL kernel ($FLAVOR)" "$OBJ/build.log" kmake bzImage modules
 	build_warnings "$OBJ/build.log" "$SRC" > "$OBJ/warnings.txt"
@@ -111,6 +127,7 @@ build() {
 		rm -rf "$OBJ/nfit_test"
 		warn "nfit_test did not build for $KERNEL: $(cat "$OBJ/nfit_test.failed")"
 	fi
+	modules_cpio
 	msg "kernel: ${OBJ#$TOP/}/arch/x86/boot/bzImage ($release; $(wc -l < "$OBJ/warnings.txt") warning(s) from what this build compiled)"
 }
 

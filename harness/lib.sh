@@ -1,8 +1,10 @@
 # harness/lib.sh: settings and helpers shared by every stage.  Sourced, not run.
 #
 # The pipeline, one file per stage, data flowing one way:
-#   base.sh -> tree.sh -> kernel.sh -> image.sh -> boot.sh -> test.sh
-# export.sh goes the other way, from build/linux back into series/.
+#   base.sh -> tree.sh -> kernel.sh -> image.sh -> job.sh -> boot.sh -> test.sh
+# kernel.sh is the one place that prepares a kernel (series, base or
+# reference) for boot.sh; a job file (job.sh) is the only contract of a
+# boot.  export.sh goes the other way, from build/linux back into series/.
 
 LINUX_VERSION=4.4.178		# the pinned base: named here and nowhere else
 LINUX_URL=${LINUX_URL:-https://cdn.kernel.org/pub/linux/kernel/v4.x/linux-$LINUX_VERSION.tar.xz}
@@ -12,13 +14,16 @@ BUILD=$TOP/build
 SERIES=$TOP/series
 CACHE=${DAX_GUP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dax-gup}
 
-KERNEL=${KERNEL:-series}	# series | base | reference (benchmarks only)
+KERNEL=${KERNEL:-series}	# series | base | reference (prebuilt, see reference.sh)
 DEBUG=${DEBUG:-0}		# 1: add config/debug.config (KASAN, lockdep, ...)
 V=${V:-0}			# 1: show build output instead of logging it
 
 # The one identity that commits and patches carry.
 PROJECT_NAME="dax-gup"
 PROJECT_EMAIL="dax-gup@invalid"
+
+# the strings host and guest exchange: RC_MARKER, REMOVAL_MARKER, ...
+. "$TOP/guest/markers.sh"
 
 msg()  { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -118,4 +123,17 @@ wait_timeout() {
 		sleep 1
 	done
 	! kill -0 "$1" 2>/dev/null
+}
+
+# cpio_of DIR OUT: a newc archive of DIR, owned by root, in a stable order.
+cpio_of() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) > "$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+# kv_get FILE KEY: one value of a key=value file: a job (job.sh), a
+# boot's verdict (boot.sh).
+kv_get() {
+	sed -n "s/^$2=//p" "$1" | tail -n 1
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# reference.sh: the reference kernel for benchmarks, Debian's prebuilt
+# reference.sh: the reference kernel (benchmarks, guest-run), Debian's prebuilt
 # Linux 6.12 (the upstream descendant of this design), ready to boot with
 # boot.sh like the kernels we build.
 #
 #   KERNEL=reference: $OBJ = build/reference/obj, with
 #     arch/x86/boot/bzImage   Debian's vmlinuz
 #     modules.cpio            the modules the guest needs, uncompressed,
-#                             their modules.dep, and /lib/modules/early.list:
-#                             what /init loads before it can mount /tools
+#                             their modules.dep, and EARLY_LIST
+#                             (guest/markers.sh): what /init loads before
+#                             it can mount /tools
 #
 # The package (REFERENCE_PKG, default the newest linux-image-6.12.*+deb12-
 # amd64-unsigned that apt knows) is fetched with 'apt-get download' into the
@@ -47,7 +48,7 @@ fi
 root=$BUILD/reference/root
 stamp=$OBJ/.stamp
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(basename "$deb")" ] &&
-   [ -f "$OBJ/modules.cpio" ] && [ "$OBJ/modules.cpio" -nt "$0" ] && [ "$OBJ/modules.cpio" -nt "$TOP/harness/lib.sh" ]; then
+   [ -f "$OBJ/modules.cpio" ] && [ "$OBJ/modules.cpio" -nt "$0" ] && [ "$OBJ/modules.cpio" -nt "$TOP/guest/markers.sh" ]; then
 	exit 0
 fi
 msg "reference: unpacking ${deb#$CACHE/}"
@@ -78,8 +79,7 @@ for m in "${WANT[@]}"; do
 done
 cp "$root/lib/modules/$release"/modules.{order,builtin,builtin.modinfo} "$moddir/"
 depmod -b "$mods" "$release"
-root=$mods deps "${EARLY[@]}" | sed "s,^$mods,," > "$mods/lib/modules/early.list"
-(cd "$mods" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) \
-	> "$OBJ/modules.cpio"
+root=$mods deps "${EARLY[@]}" | sed "s,^$mods,," > "$mods$EARLY_LIST"
+cpio_of "$mods" "$OBJ/modules.cpio"
 basename "$deb" > "$stamp"
 msg "reference: Linux $release, $(find "$moddir" -name '*.ko' | wc -l) modules in ${OBJ#$TOP/}/modules.cpio ($(du -h "$OBJ/modules.cpio" | cut -f1))"

@@ -3,7 +3,8 @@
 # namespace0.0 in MODE (pfn-ram, pfn-pmem, raw) with a new FS (ext4, xfs),
 # RUNS times each.  WORKLOADS: any of stream, pinrate, faults, teardown,
 # profile.
-# Boot with MODE=none: teardown unmounts, and /init's cwd would be $DAX.
+# Boot with the job's mode=none: teardown unmounts, and /init's cwd would
+# be $DAX.
 # Each measurement prints one line,
 #   BENCH <workload> <variant> <run> <value> <unit>
 # and a variant that the kernel refuses (EFAULT: no DAX-GUP) prints
@@ -15,8 +16,14 @@
 mode=$1 FS=$2 runs=$3 workloads=$4
 FIO=/usr/bin/fio
 TR=/sys/kernel/debug/tracing
-STREAM_SIZE=${STREAM_SIZE:-256m}
-FAULT_SIZE=${FAULT_SIZE:-1g}
+STREAM_SIZE=256m
+# The stream source.  Under -icount (the job's clock=icount) guest time
+# counts guest instructions, but a virtio disk completes its requests in
+# host time, which the guest then sees as a varying wait: there, a brd
+# ramdisk keeps the whole transfer on the guest's CPU.
+SRC=$SCRATCH
+[ "$(job clock)" = icount ] && SRC=/dev/ram0
+FAULT_SIZE=1g
 rm -f /tmp/bench-failed
 
 bench() { echo "BENCH $*"; }
@@ -58,7 +65,7 @@ fio_run() {
 stream_run() {
 	local v=$1 run=$2 out
 	efault_once stream "$v" && return
-	out=$($BIN/stream -m "$3" -d "$4" -b "$5" -s $STREAM_SIZE -f $DAX/stream-buf $SCRATCH 2>&1)
+	out=$($BIN/stream -m "$3" -d "$4" -b "$5" -s $STREAM_SIZE -f $DAX/stream-buf $SRC 2>&1)
 	case "$out" in
 	"MiB/s "*) bench stream "$v" "$run" "$(echo "$out" | cut -d' ' -f2)" MiB/s ;;
 	*"Bad address"*) efault stream "$v" ;;
@@ -69,20 +76,26 @@ stream_run() {
 
 # stream: fio with an anonymous and a DAX buffer, and the stream program
 # with both and with the bounce copy, 64 KiB and 1 MiB, read and write.
-# The variants of one run go in turn, so drift hits them alike.
-stream() {
+# The variants of one run go in turn, so drift hits them alike.  Run 0
+# warms up (first faults of the buffers and the source) and is not
+# reported.
+stream_runs() {
 	local run bs dir
-	# the scratch disk's blocks exist on the host before any run
-	$FIO --name=prefill --filename=$SCRATCH --rw=write --bs=1m --direct=1 \
-		--size=$STREAM_SIZE --minimal >/dev/null 2>&1 || error "prefill $SCRATCH"
+	if [ $SRC = /dev/ram0 ]; then
+		$MODPROBE brd rd_nr=1 rd_size=$(( ${STREAM_SIZE%m} * 1024 )) &&
+			wait_for /dev/ram0 10 || { error "brd for the stream source"; return; }
+	fi
+	# the source's blocks exist (on the host, or in brd) before any run
+	$FIO --name=prefill --filename=$SRC --rw=write --bs=1m --direct=1 \
+		--size=$STREAM_SIZE --minimal >/dev/null 2>&1 || error "prefill $SRC"
 	dd if=/dev/zero of=$DAX/fio-buf bs=1M count=8 2>/dev/null
-	for run in $(seq "$runs"); do
+	for run in $(seq 0 "$runs"); do
 		for bs in 64k 1m; do
 			for dir in read write; do
 				fio_run stream fio-anon-$dir-$bs "$run" $dir MiB/s \
-					--filename=$SCRATCH --bs=$bs --size=$STREAM_SIZE --iomem=malloc
+					--filename=$SRC --bs=$bs --size=$STREAM_SIZE --iomem=malloc
 				fio_run stream fio-dax-$dir-$bs "$run" $dir MiB/s \
-					--filename=$SCRATCH --bs=$bs --size=$STREAM_SIZE \
+					--filename=$SRC --bs=$bs --size=$STREAM_SIZE \
 					--iomem=mmapshared:$DAX/fio-buf
 				for m in anon dax bounce; do
 					stream_run prog-$m-$dir-$bs "$run" $m $dir $bs
@@ -91,7 +104,9 @@ stream() {
 		done
 	done
 	rm -f $DAX/fio-buf
+	[ $SRC = /dev/ram0 ] && $MODPROBE -r brd
 }
+stream() { stream_runs | grep -v '^BENCH stream [^ ]* 0 '; }
 
 # brd_up: /dev/ram0, 64 MiB of random data, and $DAX/pin-buf, the DAX
 # buffer of pinrate and profile; brd_down: both gone
@@ -112,8 +127,9 @@ pinrate() {
 	local run
 	brd_up || return
 	# each run is anon, dax, dax, anon, 2 s each, and reports the mean
-	# of its two of each: drift over the run hits both alike
-	for run in $(seq "$runs"); do
+	# of its two of each: drift over the run hits both alike.  Run 0
+	# warms up and is not reported.
+	for run in $(seq 0 "$runs"); do
 		for v in anon dax dax anon; do
 			mem=malloc
 			[ $v = dax ] && mem=mmapshared:$DAX/pin-buf
@@ -121,7 +137,7 @@ pinrate() {
 				--bs=4k --runtime=2 --time_based --iomem=$mem
 		done | awk '$1 == "BENCH" && $5 != "efault" { sum[$3] += $5; n[$3]++; next }
 			{ print }
-			END { for (v in sum) printf "BENCH pinrate %s %s %.1f IOPS\n", v, r, sum[v] / n[v] }' r=$run
+			END { if (r > 0) for (v in sum) printf "BENCH pinrate %s %s %.1f IOPS\n", v, r, sum[v] / n[v] }' r=$run
 	done
 	brd_down
 }
@@ -225,7 +241,7 @@ teardown() {
 			*)
 				# killed by an oops: the kernel is not fit to go on
 				if dmesg | grep -q -E 'Oops|BUG:'; then
-					bench teardown pinned-$n - crashed -
+					bench teardown pinned-$n - "$CRASHED" -
 					echo "# kernel: $(dmesg | grep -m 1 -E 'BUG:|Oops')"
 					return
 				fi

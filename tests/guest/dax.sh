@@ -3,6 +3,17 @@
 # mount it -o dax, show that it is DAX, then O_DIRECT into and out of a
 # DAX mmap, 4 KiB and 2 MiB aligned.  DIO is the result the kernel under
 # test must give: ok, or efault (no get_user_pages() for DAX).
+# Raw namespaces have no memmap: EFAULT on every kernel.  The base has
+# no get_user_pages() for DAX at all, and no memmap location "pmem"
+# (it refuses it with ENOTTY).
+# @case dax-raw-ext4       raw ext4 efault
+# @case dax-raw-xfs        raw xfs efault
+# @case dax-pfn-ram-ext4   pfn-ram ext4 ok       kernels=series
+# @case dax-pfn-ram-ext4   pfn-ram ext4 efault   kernels=base
+# @case dax-pfn-ram-xfs    pfn-ram xfs ok        kernels=series
+# @case dax-pfn-ram-xfs    pfn-ram xfs efault    kernels=base
+# @case dax-pfn-pmem-ext4  pfn-pmem ext4 ok      kernels=series
+# @case dax-pfn-pmem-xfs   pfn-pmem xfs ok       kernels=series
 . /daxgup/lib.sh
 mode=$1 fs=$2 dio=$3
 check "namespace0.0 in mode $mode" setup_namespace "$mode" || exit 1

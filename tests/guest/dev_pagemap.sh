@@ -5,6 +5,9 @@
 # memmap on the device exactly in pfn-pmem.  Then load it with hold=1
 # (a pagemap reference) and hold=2 (a page reference): the pfn device's
 # unbind must wait for either, and finish once the module is unloaded.
+# test_dev_pagemap (CONFIG_TEST_DEV_PAGEMAP) is the series'.
+# @case dev_pagemap-pfn-ram   pfn-ram   kernels=series
+# @case dev_pagemap-pfn-pmem  pfn-pmem  kernels=series
 . /daxgup/lib.sh
 mode=$1
 

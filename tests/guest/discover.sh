@@ -1,9 +1,10 @@
 #!/bin/sh
-# discover.sh RELEASE NVDIMM_BYTES: the guest booted the kernel we built,
+# discover.sh: the guest booted the kernel we built,
 # and libnvdimm found the emulated NVDIMM through the ACPI NFIT: bus,
 # DIMM, region, namespace and raw block device.
+# @case discover  nvdimm_size=4G
 . /daxgup/lib.sh
-release=$1 bytes=$2
+release=$(job release) bytes=$(bytes "$(job nvdimm_size)")
 
 check "kernel release is $release" test "$(uname -r)" = "$release"
 check "libnvdimm and nfit modules load" load_nvdimm

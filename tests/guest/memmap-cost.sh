@@ -1,17 +1,16 @@
 #!/bin/sh
-# memmap.sh: what the memmap of namespace0.0 costs in DRAM, with the pfn
+# memmap-cost.sh: what the memmap of namespace0.0 costs in DRAM, with the pfn
 # device's memmap in "ram" and then on "pmem", measured as the drop in
 # MemFree when the pfn device is enabled.  "ram" must cost about 64 bytes
 # per 4 KiB page, "pmem" under 1% of that.  Disabling must give it all
 # back, and neither may add memory blocks (ZONE_DEVICE is never onlined).
+# The memmap location "pmem" is the series'.
+# @case memmap-cost-4g   nvdimm_size=4G  kernels=series
+# @case memmap-cost-16g  nvdimm_size=16G kernels=series
 . /daxgup/lib.sh
 
 blocks() { ls -d /sys/devices/system/memory/memory* | wc -l; }
 
-# enable LOC: (re)create the pfn device on namespace0.0 with a new uuid
-enable() {
-	pfn_enable "$pfn" "$1"
-}
 disable() { echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind; }
 
 check "load libnvdimm" load_nvdimm || exit 1
@@ -23,12 +22,12 @@ pfn=$(cat $ND/region0/pfn_seed)
 b0=$(blocks)
 
 f0=$(memfree)
-check "enable $pfn, memmap in ram" enable ram || exit 1
+check "enable $pfn, memmap in ram" pfn_enable "$pfn" ram || exit 1
 f1=$(memfree)
 check "ram: no memory blocks added ($b0)" test "$(blocks)" = "$b0"
 check "disable $pfn" disable || exit 1
 f2=$(memfree)
-check "enable $pfn, memmap on pmem" enable pmem || exit 1
+check "enable $pfn, memmap on pmem" pfn_enable "$pfn" pmem || exit 1
 f3=$(memfree)
 data=$(( $(cat /sys/block/pmem0m/size) / 2048 )) mib=$((bytes >> 20))
 check "pmem: /dev/pmem0m ($data MiB) starts after 2 MiB and a memmap of 64+ bytes per page" \
@@ -51,4 +50,3 @@ check "disable gives the ram memmap back (MemFree $f0 -> $f2 KiB)" \
 	test $((f0 - f2)) -lt 1024
 check "disable gives back what pmem took (MemFree $f2 -> $f4 KiB)" \
 	test $((f2 - f4)) -lt 1024
-kmemleak_report

@@ -2,6 +2,9 @@
 # nfit_test.sh: tools/testing/nvdimm loads (wrapped libnvdimm, nfit and
 # nfit_test from /nfit_test), and its emulated buses, regions and
 # namespaces appear; then it unloads.
+# The base's nfit_test does not build (the series' first patch fixes it).
+# nfit_test's coherent allocations come from CMA.
+# @case nfit_test  kernels=series nvdimms=0 append=cma=512M
 . /daxgup/lib.sh
 mods=/nfit_test
 

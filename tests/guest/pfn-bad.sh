@@ -1,5 +1,5 @@
 #!/bin/sh
-# pfn_bad.sh sysfs|infoblock|unaligned|small: bad input to a pfn device.
+# pfn-bad.sh sysfs|infoblock|unaligned|small: bad input to a pfn device.
 # Each case must be refused with an error, logged where the attribute
 # cannot say why, and change nothing: not the attributes, not the media.
 #
@@ -8,9 +8,14 @@
 #   infoblock  a corrupted info block and checksum-valid ones that do not
 #              fit the namespace, found at probe; a mode that does not
 #              match the info block's, when enabling
-#   unaligned  (NVDIMMS=2 NVDIMM_SIZE=192M) namespace1.0 starts inside a
+#   unaligned  (two 192 MiB NVDIMMs) namespace1.0 starts inside a
 #              memory section; namespace0.0 ends inside one
-#   small      (NVDIMM_SIZE=64M) a namespace smaller than a section
+#   small      (a 64 MiB NVDIMM) a namespace smaller than a section
+# The series' pfn device checks (the base has no location "pmem").
+# @case pfn-bad-sysfs      sysfs      kernels=series
+# @case pfn-bad-infoblock  infoblock  kernels=series
+# @case pfn-bad-unaligned  unaligned  kernels=series nvdimms=2 nvdimm_size=192M
+# @case pfn-bad-small      small      kernels=series nvdimm_size=64M
 . /daxgup/lib.sh
 what=$1
 UNBIND=/sys/bus/nd/drivers/nd_pmem/unbind BIND=/sys/bus/nd/drivers/nd_pmem/bind
@@ -97,7 +102,7 @@ sysfs)
 	;;
 infoblock)
 	check "namespace0.0 in mode pfn-pmem" setup_namespace pfn-pmem || exit 1
-	pfn=$(active_pfn) uuid=$(cat $ND/$(active_pfn)/uuid)
+	pfn=$(active_pfn) && uuid=$(cat $ND/$pfn/uuid)
 	check "mkfs.ext4" make_fs ext4 $PMEM
 	check "mount -o dax" mount_dax ext4 $PMEM
 	check "a file written through a DAX mmap" $BIN/mmap_pattern write $DAX/f 1048576 5
@@ -150,7 +155,6 @@ unaligned)
 		awk '/Persistent Memory/ { print }' /proc/iomem
 	echo namespace1.0 > $UNBIND
 	dmesg -c > /dev/null
-	before=$(head8k /dev/pmem1 2>/dev/null)
 	pfn_setup "$seed1" "$(cat /proc/sys/kernel/random/uuid)" pmem namespace1.0
 	check "namespace1.0: enabling is refused" refused $BIND "$seed1"
 	check "... and logged" logged "namespace1.0 is not aligned to memory sections"
@@ -172,6 +176,6 @@ small)
 		untouched namespace0.0 "$seed"
 	;;
 *)
-	not_ok "pfn_bad.sh: unknown case '$what'"
+	not_ok "pfn-bad.sh: unknown case '$what'"
 	;;
 esac

@@ -2,6 +2,8 @@
 # pfn_t.sh: load the test_pfn_t module (CONFIG_TEST_PFN_T), the in-kernel
 # self-test of the pfn_t helpers, and check its verdict: the load fails
 # if any check failed, and the log ends with "N passed, N failed".
+# CONFIG_TEST_PFN_T is the series'.
+# @case pfn_t  kernels=series
 . /daxgup/lib.sh
 
 dmesg -c > /dev/null

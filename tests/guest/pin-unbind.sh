@@ -1,10 +1,13 @@
 #!/bin/sh
-# pin_unbind.sh MODE FS: a page pin outlives its mapping.  pin_hold pins
+# pin-unbind.sh MODE FS: a page pin outlives its mapping.  pin_hold pins
 # 64 KiB of a DAX file with vmsplice(), then unmaps and closes it; only a
 # pipe holds the pages.  The filesystem unmounts, and the unbind of the
 # pfn device must wait for the pin (no use-after-free of the device's
 # pages), then finish once pin_hold reads the pipe, verifies the data and
 # exits.  A rebind brings the device and the file back.
+# Pinning DAX pages is the series'.
+# @case pin-unbind-pfn-ram-xfs    pfn-ram xfs    kernels=series
+# @case pin-unbind-pfn-pmem-ext4  pfn-pmem ext4  kernels=series
 . /daxgup/lib.sh
 mode=$1 fs=$2
 

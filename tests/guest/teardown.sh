@@ -4,6 +4,8 @@
 # unmount, unbind.  Every unbind must finish within 30 s, and the DRAM
 # that the first cycle took must not grow (a leaked memmap or pagemap
 # would show here; the debug config's kmemleak looks for the rest).
+# @case teardown-pfn-ram   pfn-ram 20   kernels=series
+# @case teardown-pfn-pmem  pfn-pmem 20  kernels=series
 . /daxgup/lib.sh
 mode=$1 n=$2
 
@@ -47,4 +49,3 @@ verify_all() {
 	umount $DAX
 }
 check "after a last bind, the data of every cycle is there" verify_all
-kmemleak_report

@@ -8,6 +8,16 @@
 #
 # With 'poweroff', the test stops after the unbind and leaves the process
 # running and the dead filesystem mounted: the guest powers off like that.
+# The base unmaps pmem under in-flight DAX zeroing and oopses in this
+# test, and may hang after that: one case there, time-limited.
+# @case unbind-raw-xfs              raw xfs          timeout=180
+# @case unbind-raw-ext4             raw ext4         kernels=series
+# @case unbind-pfn-ram-ext4         pfn-ram ext4     kernels=series
+# @case unbind-pfn-ram-xfs          pfn-ram xfs      kernels=series
+# @case unbind-pfn-pmem-xfs         pfn-pmem xfs     kernels=series
+# @case unbind-poweroff-raw-ext4    raw ext4 poweroff      kernels=series
+# @case unbind-poweroff-pfn-ram-xfs pfn-ram xfs poweroff   kernels=series
+# @todo base the base unmaps pmem under in-flight DAX zeroing and oopses (fixed by "block, dax, pmem: fix lifetime of in-kernel DAX mappings")
 . /daxgup/lib.sh
 mode=$1 fs=$2 end=${3:-rebind}
 DAX=/mnt/unbind		# not /mnt/dax: /init must not unmount it first
@@ -43,7 +53,7 @@ kill -USR1 $hammer
 # The unbind must not hang: teardown waits for DAX accesses in flight.
 # The filesystem will report I/O errors (and XFS shuts down with a
 # backtrace of its own); tell the host's report scan so.
-echo "daxgup: device removal: filesystem error reports expected" > /dev/kmsg
+echo "$REMOVAL_MARKER" > /dev/kmsg
 t0=$(date +%s)
 check "unbind nd_pmem from $dev (mounted, I/O running)" \
 	timeout 60 sh -c "echo $dev > /sys/bus/nd/drivers/nd_pmem/unbind"

@@ -10,7 +10,7 @@ for f in "$TOP"/harness/*.sh "$TOP"/tests/host/*.sh "$TOP"/.ci/run; do
 	t "bash -n ${f#$TOP/}" bash -n "$f"
 done
 if command -v busybox >/dev/null; then
-	for f in "$TOP"/guest/init "$TOP"/guest/lib.sh "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh "$TOP"/examples/*.sh; do
+	for f in "$TOP"/guest/init "$TOP"/guest/lib.sh "$TOP"/guest/markers.sh "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh "$TOP"/examples/*.sh; do
 		t "busybox sh -n ${f#$TOP/}" busybox sh -n "$f"
 	done
 else
@@ -65,43 +65,176 @@ bench_refuses() {	# EXPECTED-ERROR VAR=VALUE...
 }
 t "bench: RUNS=0 is refused" bench_refuses "RUNS must be a positive number" RUNS=0
 t "bench: an unknown workload is refused" bench_refuses "unknown workload 'nope'" WORKLOADS=nope
+t "bench: an unknown clock is refused" bench_refuses "unknown clock 'nope'" CLOCKS=nope
+
+# A job file is the one contract of a boot: every key, defaults filled,
+# bad values refused with the key's meaning.
+job_refuses() {	# EXPECTED-ERROR KEY=VALUE...
+	local want=$1
+	shift
+	! "$TOP/harness/job.sh" "$tmp/bad.job" "$@" 2>"$tmp/err" && grep -qF "$want" "$tmp/err" &&
+		[ ! -e "$tmp/bad.job" ]
+}
+t "job: an unknown key is refused" job_refuses "unknown key 'memory'" memory=2G
+t "job: a bad mode is refused" job_refuses "mode=pfn is not valid" mode=pfn
+t "job: a bad size is refused" job_refuses "nvdimm_size=big is not valid" nvdimm_size=big
+t "job: a newline in a value is refused" job_refuses "args holds a newline" args="$(printf 'a\nb')"
+t "job: the reference kernel has no debug flavor" job_refuses "no debug flavor" kernel=reference debug=1
+job_complete() {
+	"$TOP/harness/job.sh" "$tmp/ok.job" mode=raw args='a "b c"' &&
+		[ "$(wc -l < "$tmp/ok.job")" = 20 ] && grep -qx 'mode=raw' "$tmp/ok.job" &&
+		grep -qx 'args=a "b c"' "$tmp/ok.job" && grep -qx 'mem=2G' "$tmp/ok.job"
+}
+t "job: every key is written, the given ones and defaults" job_complete
+no_job() { ! "$TOP/harness/boot.sh" "$tmp/none.job" 2>"$tmp/err" && grep -q 'harness/job.sh' "$tmp/err"; }
+t "boot: no job file is an error that names job.sh" no_job
+
+# The case registry: every guest test declares cases, named after it.
+registry_ok() {
+	local f stem
+	"$TOP/harness/cases.sh" > "$tmp/cases" || return 1
+	for f in "$TOP"/tests/guest/*.sh; do
+		stem=$(basename "$f" .sh)
+		grep -q "^[^|]*|$stem.sh|" "$tmp/cases" || { echo "$stem.sh declares no case"; return 1; }
+	done
+	for k in series base; do
+		"$TOP/harness/cases.sh" $k | cut -d'|' -f1 | sort | uniq -d | grep . &&
+			{ echo "a case is declared twice for $k"; return 1; }
+	done
+	return 0
+}
+t "cases: every tests/guest file declares its cases, each once per kernel" registry_ok
+cases_fixture() {
+	mkdir -p "$tmp/g"
+	printf '# @case demo-a x y kernels=series nvdimms=2\n# @case demo-a z kernels=base\n# @todo base a reason\n' > "$tmp/g/demo.sh"
+	[ "$("$TOP/harness/cases.sh" series "$tmp/g")" = "demo-a|demo.sh|nvdimms=2|x y|" ] &&
+	[ "$("$TOP/harness/cases.sh" base "$tmp/g")" = "demo-a|demo.sh||z|a reason" ] &&
+	printf '# @case other\n' > "$tmp/g/demo.sh" &&
+	! "$TOP/harness/cases.sh" series "$tmp/g" 2>"$tmp/err" && grep -q 'does not start with the file name' "$tmp/err" &&
+	printf '# @case demo-b memory=2G\n' > "$tmp/g/demo.sh" &&
+	! "$TOP/harness/cases.sh" series "$tmp/g" 2>"$tmp/err" && grep -q 'unknown key in memory=2G' "$tmp/err"
+}
+t "cases: kernels, settings, arguments and TODO from a header; bad headers refused" cases_fixture
 
 # The report: medians, min and max, ratios and target marks, from a
-# results file whose answers are known.
+# results file whose answers are known; then with icount runs (a 9th
+# column), which add the spread by clock and change no other table.
+report_results() {	# 8 columns: every run is a wall-clock run
+	printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\n'
+	for r in 1 2 3; do printf 'series\tpfn-ram\text4\tstream\tfio-anon-read-64k\t%s\t100\tMiB/s\n' $r; done
+	# per-run DAX/anonymous: 2.0, 0.99, 0.5; median 0.99, spread 151.5%
+	printf 'series\tpfn-ram\text4\tstream\tfio-dax-read-64k\t%s\t%s\tMiB/s\n' 1 200 2 99 3 50
+	printf 'series\tpfn-ram\text4\tstream\tfio-anon-write-64k\t1\t100\tMiB/s\n'
+	printf 'series\tpfn-ram\text4\tstream\tfio-dax-write-64k\t1\t90\tMiB/s\n'
+	printf 'reference\tpfn-ram\text4\tstream\tfio-anon-read-64k\t1\t100\tMiB/s\n'
+	printf 'reference\tpfn-ram\text4\tstream\tfio-dax-read-64k\t1\t100\tMiB/s\n'
+	printf 'base\tpfn-ram\text4\tstream\tfio-dax-read-64k\t-\tefault\t-\n'
+	printf 'series\t4G\t-\tmemmap\tram\t1\t65536\tKiB\n'
+	printf 'series\t4G\t-\tmemmap\tpmem\t1\t16\tKiB\n'
+	printf 'base\t4G\t-\tmemmap\tram\t1\t65536\tKiB\n'
+	printf 'base\t4G\t-\tmemmap\tpmem\t-\tunsupported\t-\n'
+}
+report_icount() {	# 9 columns, clock icount
+	# per-run DAX/anonymous: 0.96, 0.97, 0.98; median 0.97, spread 2.1%
+	printf 'series\tpfn-ram\text4\tstream\tfio-anon-read-64k\t%s\t100\tMiB/s\ticount\n' 1 2 3
+	printf 'series\tpfn-ram\text4\tstream\tfio-dax-read-64k\t%s\t%s\tMiB/s\ticount\n' 1 96 2 97 3 98
+	# a cell with icount runs only: 0.9
+	printf 'reference\tpfn-ram\text4\tpinrate\t%s\t1\t%s\tIOPS\ticount\n' anon 1000 dax 900
+}
+# report_tables REPORT: REPORT without what a clock adds: the "Clock:"
+# paragraph and the section "Repeat spread by clock mode"
+report_tables() {
+	sed '/^Clock: /,/^$/d; /^## Repeat spread by clock mode/,/^## All measurements/{/^## All/!d}' "$1"
+}
 report_fixture() {
-	local r=$tmp/bench/results.tsv
-	mkdir -p "$tmp/bench"
-	{
-		printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\n'
-		for r in 1 2 3; do printf 'series\tpfn-ram\text4\tstream\tfio-anon-read-64k\t%s\t100\tMiB/s\n' $r; done
-		# per-run DAX/anonymous: 2.0, 0.99, 0.5; median 0.99
-		printf 'series\tpfn-ram\text4\tstream\tfio-dax-read-64k\t%s\t%s\tMiB/s\n' 1 200 2 99 3 50
-		printf 'series\tpfn-ram\text4\tstream\tfio-anon-write-64k\t1\t100\tMiB/s\n'
-		printf 'series\tpfn-ram\text4\tstream\tfio-dax-write-64k\t1\t90\tMiB/s\n'
-		printf 'reference\tpfn-ram\text4\tstream\tfio-anon-read-64k\t1\t100\tMiB/s\n'
-		printf 'reference\tpfn-ram\text4\tstream\tfio-dax-read-64k\t1\t100\tMiB/s\n'
-		printf 'base\tpfn-ram\text4\tstream\tfio-dax-read-64k\t-\tefault\t-\n'
-		printf 'series\t4G\t-\tmemmap\tram\t1\t65536\tKiB\n'
-		printf 'series\t4G\t-\tmemmap\tpmem\t1\t16\tKiB\n'
-		printf 'base\t4G\t-\tmemmap\tram\t1\t65536\tKiB\n'
-		printf 'base\t4G\t-\tmemmap\tpmem\t-\tunsupported\t-\n'
-	} > "$r"
-	"$TOP/harness/report.sh" "$tmp/bench" "$tmp/docs" 2>"$tmp/err" || return 1
-	grep -qxF "$(printf 'series\tpfn-ram\text4\tstream\tfio-dax-read-64k\t3\t99\t50\t200\tMiB/s')" \
-		"$tmp/bench/summary.tsv" &&
-	grep -qxF "$(printf 'series\tpfn-ram\text4\tstream\tratio:fio-dax-read-64k\t3\t0.9900\t0.5000\t2.0000\tratio')" \
-		"$tmp/bench/summary.tsv" &&
-	grep -qxF "$(printf 'base\tpfn-ram\text4\tstream\tfio-dax-read-64k\t0\tefault\t-\t-\t-')" \
-		"$tmp/bench/summary.tsv" &&
-	grep -qF '| series | pfn-ram | ext4 | fio | 0.990 | 0.900 **miss** | n/a | n/a |' "$tmp/docs/report.md" &&
-	grep -qF '| pfn-ram | ext4 | fio | 0.990 **miss** |' "$tmp/docs/report.md" &&
-	grep -qF '| series | 4G | 65536 | 16 | 0.000 |' "$tmp/docs/report.md" &&
-	grep -qF '| base | 4G | 65536 | unsupported | n/a |' "$tmp/docs/report.md" &&
-	grep -qF 'Targets: 2 met, 2 missed' "$tmp/docs/report.md" &&
-	[ -s "$tmp/docs/stream-ratio.png" ]
+	local b=$tmp/bench d=$tmp/docs
+	mkdir -p "$b"
+	report_results > "$b/results.tsv"
+	"$TOP/harness/report.sh" "$b" "$d" 2>"$tmp/err" || return 1
+	grep -qxF "$(printf 'series\tpfn-ram\text4\tstream\tfio-dax-read-64k\t3\t99\t50\t200\tMiB/s\twall')" \
+		"$b/summary.tsv" &&
+	grep -qxF "$(printf 'series\tpfn-ram\text4\tstream\tratio:fio-dax-read-64k\t3\t0.9900\t0.5000\t2.0000\tratio\twall')" \
+		"$b/summary.tsv" &&
+	grep -qxF "$(printf 'base\tpfn-ram\text4\tstream\tfio-dax-read-64k\t0\tefault\t-\t-\t-\twall')" \
+		"$b/summary.tsv" &&
+	grep -qF '| series | pfn-ram | ext4 | fio | 0.990 | 0.900 **miss** | n/a | n/a |' "$d/report.md" &&
+	grep -qF '| pfn-ram | ext4 | fio | 0.990 **miss** |' "$d/report.md" &&
+	grep -qF '| series | 4G | 65536 | 16 | 0.000 |' "$d/report.md" &&
+	grep -qF '| base | 4G | 65536 | unsupported | n/a |' "$d/report.md" &&
+	grep -qF 'Targets: 2 met, 2 missed' "$d/report.md" &&
+	grep -qx 'No icount rows in these results: .*' "$d/report.md" &&
+	! grep -q '^Clock: ' "$d/report.md" &&
+	# each chart: medians, with the runs' min and max as error bars
+	grep -qx 'series/pfn-ram/ext4 0.99 0.5 2 0.9 0.9 0.9 0 0 0 0 0 0' "$b/stream-ratio.dat" &&
+	grep -qF "using 2:3:4:xtic(1) title 'read 64K', '' using 5:6:7 title 'write 64K'" "$b/stream-ratio.gp" &&
+	grep -qx 'set arrow from graph 0, first 0.97 to .*' "$b/stream-ratio.gp" &&
+	[ -z "$(grep -L '^set style histogram errorbars' "$b"/*.gp)" ] &&
+	[ -s "$d/stream-ratio.png" ] || return 1
+
+	cp "$d/report.md" "$tmp/wall.md"
+	report_icount >> "$b/results.tsv"
+	"$TOP/harness/report.sh" "$b" "$d" 2>"$tmp/err" || return 1
+	grep -qxF "$(printf 'series\tpfn-ram\text4\tstream\tratio:fio-dax-read-64k\t3\t0.9700\t0.9600\t0.9800\tratio\ticount')" \
+		"$b/summary.tsv" &&
+	diff <(report_tables "$tmp/wall.md") <(report_tables "$d/report.md") &&
+	grep -q '^Clock: wall\. ' "$d/report.md" &&
+	grep -qF '| series | pfn-ram | ext4 | stream | fio-dax-read-64k | 3 | 0.990 | 0.500 | 2.000 | 151.5% | 3 | 0.970 | 0.960 | 0.980 | 2.1% |' "$d/report.md" &&
+	grep -qF '| series | pfn-ram | ext4 | stream | fio-dax-write-64k | 1 | 0.900 | 0.900 | 0.900 | 0.0% | 0 | n/a | n/a | n/a | n/a |' "$d/report.md" &&
+	grep -qF '| reference | pfn-ram | ext4 | pinrate | dax | 0 | n/a | n/a | n/a | n/a | 1 | 0.900 | 0.900 | 0.900 | 0.0% |' "$d/report.md" &&
+	[ "$(sed -n '/^## Repeat spread/,/^## All/p' "$d/report.md" | grep -c '^| [a-z]* | pfn-ram ')" = 4 ]
+}
+# Runs with icount only: the same tables, labelled; a bad clock is refused;
+# a threshold is one line of targets.tsv.
+report_clocks_targets() {
+	local b=$tmp/bench2 d=$tmp/docs2
+	mkdir -p "$b"
+	report_results > "$b/results.tsv"
+	"$TOP/harness/report.sh" "$b" "$d" 2>"$tmp/err" && cp "$d/report.md" "$tmp/wall2.md" &&
+	report_results | sed '1s/$/\tclock/; 2,$s/$/\ticount/' > "$b/results.tsv" &&
+	"$TOP/harness/report.sh" "$b" "$d" 2>"$tmp/err" &&
+	diff <(report_tables "$tmp/wall2.md") <(report_tables "$d/report.md") &&
+	grep -q '^Clock: icount\. ' "$d/report.md" &&
+	grep -qF "[clock: icount]'" "$b/stream-ratio.gp" || return 1
+
+	printf 'series\t4G\t-\tmemmap\tram\t2\t65536\tKiB\ttsc\n' >> "$b/results.tsv"
+	! "$TOP/harness/report.sh" "$b" "$d" 2>"$tmp/err" && grep -q "clock 'tsc' is neither wall nor icount" "$tmp/err" &&
+	report_results > "$b/results.tsv" &&
+	sed 's/^\(stream-dax\t.*\t\)>=0.97\t/\1>=0.85\t/' "$TOP/harness/targets.tsv" > "$tmp/targets.tsv" &&
+	BENCH_TARGETS=$tmp/targets.tsv "$TOP/harness/report.sh" "$b" "$d" 2>"$tmp/err" &&
+	grep -qF '| series | pfn-ram | ext4 | fio | 0.990 | 0.900 | n/a | n/a |' "$d/report.md" &&
+	grep -qF 'Targets: 3 met, 1 missed' "$d/report.md" &&
+	grep -qx 'set arrow from graph 0, first 0.85 to .*' "$b/stream-ratio.gp"
 }
 if command -v gnuplot >/dev/null; then
-	t "report: medians, ratios and target marks from known results" report_fixture
+	t "report: medians, ratios, target marks and spread by clock from known results" report_fixture
+	t "report: icount-only runs, a bad clock, a threshold from targets.tsv" report_clocks_targets
 else
-	echo "ok - report: medians, ratios and target marks from known results # SKIP gnuplot not installed (make deps; harness/deps.sh bench)"
+	for name in "report: medians, ratios, target marks and spread by clock from known results" \
+		"report: icount-only runs, a bad clock, a threshold from targets.tsv"; do
+		echo "ok - $name # SKIP gnuplot not installed (harness/deps.sh bench)"
+	done
 fi
+
+# The suite's TAP: numbering, TODO marks with their reason, the summary.
+tap_relay() {
+	(
+		. "$TOP/harness/tap.sh"
+		relay "k: case: " "a reason: two words" \
+			< <(printf 'ok - a\nnot ok - b # exit 1\nok - c # SKIP no device\n# note\n')
+		tap ok "d"
+		tap "not ok" "e" "wrong"
+		tap_summary 7
+	) > "$tmp/tap"
+	diff -u - "$tmp/tap" <<-'EOF'
+	ok 1 - k: case: a # TODO a reason: two words
+	not ok 2 - k: case: b # TODO a reason: two words (exit 1)
+	ok 3 - k: case: c # SKIP no device
+	# note
+	ok 4 - d
+	not ok 5 - e # wrong
+	1..5
+	# 2 TODO (expected failures, counted as skipped); 7s in all
+	1 passed, 1 failed, 3 skipped
+	EOF
+}
+t "tap: relay numbers a guest's lines, marks TODOs with their reason, and the summary counts" tap_relay
