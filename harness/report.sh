@@ -76,6 +76,7 @@ chart() {
 	set title '$title$label' noenhanced
 	set ylabel '$ylabel'
 	set yrange [0:*]
+	set offsets 0, 0, graph 0.08, 0	# room above the highest error bar
 	set style data histograms
 	set style histogram errorbars gap 1 lw 1
 	set errorbars lc 'black'
