@@ -85,6 +85,7 @@ if [ -n "${job[run]:-}" ]; then
 	job[run]=$(realpath "${job[run]}")
 fi
 mkdir -p "$(dirname "$out")"
+trap 'rm -f "$out.tmp"' EXIT	# a refused value leaves nothing behind
 for k in $(keys); do
 	v=${job[$k]:-}
 	[ -n "$v" ] || v=$(default "$k")

@@ -73,7 +73,7 @@ job_refuses() {	# EXPECTED-ERROR KEY=VALUE...
 	local want=$1
 	shift
 	! "$TOP/harness/job.sh" "$tmp/bad.job" "$@" 2>"$tmp/err" && grep -qF "$want" "$tmp/err" &&
-		[ ! -e "$tmp/bad.job" ]
+		[ ! -e "$tmp/bad.job" ] && [ ! -e "$tmp/bad.job.tmp" ]
 }
 t "job: an unknown key is refused" job_refuses "unknown key 'memory'" memory=2G
 t "job: a bad mode is refused" job_refuses "mode=pfn is not valid" mode=pfn
