@@ -49,11 +49,14 @@ no_to_refused() {
 }
 t "mail.sh refuses a patch without To:, naming the fix" no_to_refused
 
-if [ ! -f "$BUILD/linux/scripts/get_maintainer.pl" ]; then
-	echo "ok - recipients step is idempotent # SKIP no build/linux (make tree)"
-	echo "ok - git send-email --dry-run of a copy of series/ # SKIP no build/linux (make tree)"
-	exit 0
-fi
+# the tests below, by name: skipped as a whole when they cannot run
+IDEMPOTENT="recipients step is idempotent (and series/ is what it writes)"
+DRY_RUN="git send-email --dry-run of a copy of series/"
+LONG_LINE="git send-email --dry-run: a line over 998 characters fails"
+skip() { local why=$1; shift; for n in "$@"; do echo "ok - $n # SKIP $why"; done; exit 0; }
+
+[ -f "$BUILD/linux/scripts/get_maintainer.pl" ] ||
+	skip "no build/linux (make tree)" "$IDEMPOTENT" "$DRY_RUN" "$LONG_LINE"
 
 idempotent() {
 	copy once
@@ -61,14 +64,12 @@ idempotent() {
 		cp -r "$tmp/once" "$tmp/twice" && "$mail" recipients "$tmp/twice" &&
 		diff -r "$tmp/once" "$tmp/twice"
 }
-t "recipients step is idempotent (and series/ is what it writes)" idempotent
+t "$IDEMPOTENT" idempotent
 
-if [ ! -x "$(git --exec-path)/git-send-email" ]; then
-	echo "ok - git send-email --dry-run of a copy of series/ # SKIP git send-email not installed (harness/deps.sh mail)"
-	exit 0
-fi
+[ -x "$(git --exec-path)/git-send-email" ] ||
+	skip "git send-email not installed (harness/deps.sh mail)" "$DRY_RUN" "$LONG_LINE"
 dry_run() { copy dry; "$mail" "$tmp/dry"; }
-t "git send-email --dry-run of a copy of series/" dry_run
+t "$DRY_RUN" dry_run
 
 # Validation stays on: a line over 998 characters fails the dry run.
 long_line_fails() {
@@ -77,4 +78,4 @@ long_line_fails() {
 		"$tmp/long/$(patches | head -n 1)" > "$tmp/p" && cp "$tmp/p" "$tmp/long/$(patches | head -n 1)"
 	! "$mail" "$tmp/long" > "$tmp/out" 2>&1 && grep -q 'longer than 998' "$tmp/out"
 }
-t "git send-email --dry-run: a line over 998 characters fails" long_line_fails
+t "$LONG_LINE" long_line_fails
