@@ -134,7 +134,7 @@ while IFS='|' read -r k m fs size clock cmd; do
 	"$H"/boot.sh "$run/bench.job" | grep --line-buffered -E '^# (error|[a-z]+:)' |
 		sed -u 's/^/  /'
 	# the boot's own status; the pipeline's is grep's
-	rc=$(kv_get "$run/bench.verdict" rc 2>/dev/null)
+	rc=$(kv_get "$run/bench.verdict" rc)
 	tr -d '\r' < "$run/bench.out.log" > "$OUT/$name.out.log" 2>/dev/null
 	cp "$run/bench.console.log" "$OUT/$name.console.log" 2>/dev/null
 	if [ "$rc" = 126 ] && grep -q " - $CRASHED -\$" "$OUT/$name.out.log"; then

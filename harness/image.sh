@@ -48,7 +48,7 @@ common() {
 	mkdir -p "$root/daxgup/tests"
 	install -m 755 "$TOP"/tests/guest/*.sh "$root/daxgup/tests/"
 	mkdir -p "$root/daxgup/bench"
-	cp "$TOP"/tests/bench/*.sh "$root/daxgup/bench/"
+	install -m 755 "$TOP"/tests/bench/*.sh "$root/daxgup/bench/"
 	progs "$root/daxgup/bin"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 	cpio_of "$root" "$G/common.cpio"

@@ -133,7 +133,8 @@ cpio_of() {
 }
 
 # kv_get FILE KEY: one value of a key=value file: a job (job.sh), a
-# boot's verdict (boot.sh).
+# boot's verdict (boot.sh).  Empty when FILE is missing (no verdict:
+# the boot did not get that far).
 kv_get() {
-	sed -n "s/^$2=//p" "$1" | tail -n 1
+	sed -n "s/^$2=//p" "$1" 2>/dev/null | tail -n 1
 }

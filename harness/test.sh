@@ -60,9 +60,6 @@ skip_all() {
 	done
 }
 
-# verdict FILE KEY: one field of a boot's verdict file (see boot.sh).
-verdict() { kv_get "$1" "$2" 2>/dev/null; }
-
 # run_case KERNEL NAME FILE SETTINGS ARGS REASON: each boot of one case;
 # REASON, if set, marks its tests TODO.  A case sets up its own
 # namespace: the job asks for none.
@@ -81,9 +78,9 @@ run_case() {
 			guest_run="/daxgup/tests/$file" args="$args" "${keys[@]}" || {
 			tap "not ok" "$k: $name: job" "see the error above"; return; }
 		"$TOP/harness/boot.sh" -q "$dir/boot$b.job" >"$dir/boot$b.log" 2>&1
-		rc=$(verdict "$dir/boot$b.verdict" rc)
-		reports=$(verdict "$dir/boot$b.verdict" reports)
-		why=$(verdict "$dir/boot$b.verdict" why)
+		rc=$(kv_get "$dir/boot$b.verdict" rc)
+		reports=$(kv_get "$dir/boot$b.verdict" reports)
+		why=$(kv_get "$dir/boot$b.verdict" why)
 		[ -f "$dir/boot$b.out.log" ] && relay "$k: $name: " "$reason" < "$dir/boot$b.out.log"
 		if [ -z "$rc" ]; then
 			sed 's/^/#   /' "$dir/boot$b.log" | tail -n 5
@@ -94,7 +91,7 @@ run_case() {
 			head -n 3 "$dir/boot$b.reports" | sed 's/^/#   /'
 			relay "" "$reason" <<< "not ok - $k: $name: guest kernel log clean # $reports report line(s)"
 		else
-			relay "" "$reason" <<< "ok - $k: $name: guest kernel log clean ($(verdict "$dir/boot$b.verdict" seconds)s)"
+			relay "" "$reason" <<< "ok - $k: $name: guest kernel log clean ($(kv_get "$dir/boot$b.verdict" seconds)s)"
 		fi
 	done
 }
@@ -131,7 +128,7 @@ guest_run_checks() {
 
 	user_run "$k" panic mode=none timeout=120 run="$TOP/tests/user/kernel-panic.sh"
 	rc=$?
-	[ "$(verdict "$dir/panic.verdict" why)" = "kernel panic" ] || rc="$rc, no panic seen"
+	[ "$(kv_get "$dir/panic.verdict" why)" = "kernel panic" ] || rc="$rc, no panic seen"
 	expect "$k: guest-run: a kernel panic ends the run, no hang" 125 "$rc"
 }
 
