@@ -21,9 +21,11 @@ holder=$!
 check "vmsplice() pins DAX pages, then the file is closed" wait_for /tmp/pinned 10 ||
 	{ cat /tmp/pin.out; exit 1; }
 check "umount with the pin held" umount $DAX
+echo 2 > /proc/sys/kernel/hung_task_timeout_secs
+dmesg -c > /dev/null
 echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind &
 unbind=$!
-sleep 3
+sleep 6		# the detector looks every 2 s, and reports after 2 looks
 check "the unbind of $pfn waits for the pinned pages" kill -0 $unbind
 check "the pin holder still runs" kill -0 $holder
 kill -TERM $holder
@@ -32,6 +34,12 @@ rc=$?
 sed 's/^/# /' /tmp/pin.out
 check "the pipe's pages read back intact, after the unbind began" test $rc = 0
 check "the unbind finishes once the pipe is gone" wait_exit $unbind
+dmesg > /tmp/dmesg
+sed 's/^/# /' /tmp/dmesg
+check "the log says how many pages the unbind waited for" \
+	grep -q "$pfn: unbind waits for I/O and 16 pinned pages" /tmp/dmesg
+check "... and when they were idle" grep -q "$pfn: unbind: the pages are idle after" /tmp/dmesg
+check "no hung-task report" sh -c "! grep 'blocked for more than' /tmp/dmesg"
 check "$pfn has no driver now" test ! -e $ND/$pfn/driver
 check "rebind $pfn" sh -c "echo $pfn > /sys/bus/nd/drivers/nd_pmem/bind"
 check "mount again" mount_dax "$fs" "$PMEM"
