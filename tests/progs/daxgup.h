@@ -7,12 +7,14 @@
 #define DAXGUP_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 /* a setup error, not a test result: report errno, exit 2 */
 static inline void die(const char *what)
@@ -81,11 +83,12 @@ static inline long pattern_mismatch(const void *buf, size_t len, uint64_t seed)
 }
 
 /*
- * Map LEN bytes of FD shared at an ALIGN-aligned address (a power of two,
- * at least 4 KiB): reserve LEN + ALIGN, then map over it with MAP_FIXED.
- * ALIGN 2 MiB with a 2 MiB-aligned file offset lets DAX map PMDs.
+ * Map LEN bytes of FD from offset OFF shared at an ALIGN-aligned address
+ * (a power of two, at least 4 KiB): reserve LEN + ALIGN, then map over it
+ * with MAP_FIXED.  ALIGN 2 MiB with a 2 MiB-aligned OFF lets DAX map PMDs.
  */
-static inline char *map_aligned(int fd, size_t len, size_t align)
+static inline char *map_aligned_at(int fd, size_t len, off_t off,
+				   size_t align)
 {
 	char *area, *p;
 
@@ -93,10 +96,46 @@ static inline char *map_aligned(int fd, size_t len, size_t align)
 	if (area == MAP_FAILED)
 		die("mmap reserve");
 	p = (char *)(((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1));
-	p = mmap(p, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	p = mmap(p, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off);
 	if (p == MAP_FAILED)
 		die("mmap file");
 	return p;
+}
+
+static inline char *map_aligned(int fd, size_t len, size_t align)
+{
+	return map_aligned_at(fd, len, 0, align);
+}
+
+/*
+ * Create PATH as LEN bytes of pass 1 of the pattern, synced; return its
+ * descriptor (read-write) and, in *DATA, a copy of what it holds.
+ */
+static inline int pattern_file(const char *path, size_t len, char **data)
+{
+	char *buf = malloc(len);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || !buf)
+		die(path);
+	pattern_fill(buf, len, 1);
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len || fsync(fd))
+		die("write the file");
+	*data = buf;
+	return fd;
+}
+
+/* the /proc/self/pagemap entries of the N pages from P into E */
+static inline void pagemap_read(const void *p, size_t n, uint64_t *e)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	size_t len = n * sizeof(*e);
+
+	if (fd < 0)
+		die("/proc/self/pagemap");
+	if (pread(fd, e, len, (uintptr_t)p / 4096 * sizeof(*e)) != (ssize_t)len)
+		die("read /proc/self/pagemap");
+	close(fd);
 }
 
 #endif /* DAXGUP_H */

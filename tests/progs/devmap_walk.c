@@ -50,21 +50,16 @@ static void check_pagemap(const char *what, char *p, size_t len,
 			  int consecutive)
 {
 	size_t i, n = len / 4096, present = 0, runs = 0;
-	uint64_t e, pfn, last = 0;
+	uint64_t e[PMDLEN / 4096], pfn, last = 0;
 	char name[128], why[64];
-	int fd = open("/proc/self/pagemap", O_RDONLY);
 
-	if (fd < 0)
-		die("/proc/self/pagemap");
+	pagemap_read(p, n, e);
 	for (i = 0; i < n; i++) {
-		if (pread(fd, &e, 8, ((uintptr_t)p / 4096 + i) * 8) != 8)
-			die("read pagemap");
-		present += e >> 63;
-		pfn = e & ((1ull << 55) - 1);
+		present += e[i] >> 63;
+		pfn = e[i] & ((1ull << 55) - 1);
 		runs += !i || pfn != last + 1;
 		last = pfn;
 	}
-	close(fd);
 	snprintf(name, sizeof(name), "pagemap: %s", what);
 	snprintf(why, sizeof(why), "%zu of %zu present, %zu pfn runs",
 		 present, n, runs);
@@ -96,7 +91,7 @@ static void check_data(const char *what, char *pmd, char *pte)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_cue };
-	char *buf, *pmd, *pte, *area;
+	char *buf, *pmd, *pte;
 	int fd;
 
 	if (argc != 3) {
@@ -104,19 +99,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sigaction(SIGUSR1, &sa, NULL);
-	fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
-	buf = malloc(FLEN);
-	if (fd < 0 || !buf)
-		die(argv[1]);
-	pattern_fill(buf, FLEN, 1);
-	if (pwrite(fd, buf, FLEN, 0) != FLEN || fsync(fd))
-		die("write the file");
+	fd = pattern_file(argv[1], FLEN, &buf);
 	pmd = map_aligned(fd, PMDLEN, PMDLEN);
-	area = mmap(NULL, PTELEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		    PMDLEN);
-	if (area == MAP_FAILED)
-		die("mmap");
-	pte = area;
+	pte = map_aligned_at(fd, PTELEN, PMDLEN, 4096);
 	close(fd);
 	file_data = buf;
 	check_data("both mappings read the file", pmd, pte);

@@ -69,13 +69,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: hwpoison FILE\n       hwpoison verify FILE\n");
 		return 2;
 	}
-	fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
-	buf = malloc(FLEN);
-	if (fd < 0 || !buf)
-		die(argv[1]);
-	pattern_fill(buf, FLEN, 1);
-	if (pwrite(fd, buf, FLEN, 0) != FLEN || fsync(fd))
-		die("write the file");
+	fd = pattern_file(argv[1], FLEN, &buf);
+	free(buf);
 	p = mmap(NULL, FLEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		die("mmap");
@@ -89,9 +84,7 @@ int main(int argc, char **argv)
 	failed |= off >= 0;
 
 	close(fd);
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0 || pread(fd, &e, 8, ((uintptr_t)p / 4096 + 2) * 8) != 8)
-		die("/proc/self/pagemap");
+	pagemap_read(p + 2 * 4096, 1, &e);
 	printf("# phys %#llx\n",
 	       (unsigned long long)(e & ((1ull << 55) - 1)) * 4096);
 	return failed;

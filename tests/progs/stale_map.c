@@ -130,18 +130,12 @@ static void expect_sigbus(const char *what, void *addr, int store)
 static void check_pagemap(const char *what, char *p, size_t len)
 {
 	size_t i, n = len / 4096, present = 0;
-	uint64_t e;
+	uint64_t e[PMDLEN / 4096];
 	char why[64];
-	int fd = open("/proc/self/pagemap", O_RDONLY);
 
-	if (fd < 0)
-		die("/proc/self/pagemap");
-	for (i = 0; i < n; i++) {
-		if (pread(fd, &e, 8, ((uintptr_t)p / 4096 + i) * 8) != 8)
-			die("read pagemap");
-		present += e >> 63;
-	}
-	close(fd);
+	pagemap_read(p, n, e);
+	for (i = 0; i < n; i++)
+		present += e[i] >> 63;
 	snprintf(why, sizeof(why), "%zu of %zu present", present, n);
 	report(!present, "pagemap: no page of the %s mapping is present",
 	       what, why);
@@ -255,22 +249,6 @@ static void check_fork(const char *what, char *p)
 	       "it did not");
 }
 
-static char *map_file(int fd, size_t len, off_t off, size_t align)
-{
-	char *area, *p;
-
-	area = mmap(NULL, len + align, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (area == MAP_FAILED)
-		die("mmap reserve");
-	p = (char *)(((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1));
-	p = mmap(p, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
-		 off);
-	if (p == MAP_FAILED)
-		die("mmap file");
-	return p;
-}
-
 static int run(const char *file, const char *dir, const char *dev)
 {
 	struct sigaction sa = { .sa_handler = on_fault };
@@ -283,15 +261,9 @@ static int run(const char *file, const char *dir, const char *dev)
 	sa.sa_handler = on_cue;
 	sigaction(SIGUSR1, &sa, NULL);
 
-	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	buf = malloc(FLEN);
-	if (fd < 0 || !buf)
-		die(file);
-	pattern_fill(buf, FLEN, 1);
-	if (pwrite(fd, buf, FLEN, 0) != FLEN || fsync(fd))
-		die("write the file");
-	pmd = map_file(fd, PMDLEN, 0, PMDLEN);
-	pte = map_file(fd, PTELEN, PMDLEN, 4096);
+	fd = pattern_file(file, FLEN, &buf);
+	pmd = map_aligned(fd, PMDLEN, PMDLEN);
+	pte = map_aligned_at(fd, PTELEN, PMDLEN, 4096);
 	close(fd);
 	off = pattern_mismatch(pmd, PMDLEN, 1);
 	if (off < 0 && memcmp(pte, buf + PMDLEN, PTELEN))
