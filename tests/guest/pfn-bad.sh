@@ -53,6 +53,15 @@ raw_probe() {
 	wait_for /dev/pmem0 5
 }
 
+# pfn_probe: re-enable namespace0.0, letting nd_pmem look for an info
+# block; the info block's pfn device must come up
+pfn_probe() {
+	echo namespace0.0 > $UNBIND; echo 0 > $ND/namespace0.0/force_raw
+	dmesg -c > /dev/null
+	echo namespace0.0 > $BIND
+	wait_for /dev/pmem0m 5 && active_pfn > /dev/null
+}
+
 # same_block PFN: release namespace0.0 from PFN, read it raw: the info
 # block is the good one saved in /tmp/good
 same_block() {
@@ -116,6 +125,13 @@ infoblock)
 	good=$(head8k /dev/pmem0)
 	dataoff=$($BIN/pfn_sb /dev/pmem0 show | sed 's/.*dataoff=\([0-9]*\).*/\1/')
 	size=$(cat $ND/namespace0.0/size)
+	# the memmap's room is fixed by the layout, whatever this kernel's
+	# struct page: 2M, 64 bytes per page of the whole 128M sections
+	# (a multiple of 2M), and one spare 2M block
+	cap=$((size / (128 << 20) * (128 << 20)))
+	want=$(((2 << 20) + cap / 4096 * 64 + (2 << 20)))
+	check "the data offset is 2M + 64 bytes a page + 2M ($want)" \
+		test "$dataoff" = "$want"
 	# name|how to damage it|what the kernel must log
 	while IFS='|' read -r name damage msg; do
 		echo namespace0.0 > $UNBIND; echo 1 > $ND/namespace0.0/force_raw
@@ -132,9 +148,23 @@ infoblock)
 	data offset inside the memmap|set dataoff 8192|does not fit location pmem
 	data offset beyond the namespace|set dataoff $size|exceeds capacity
 	unaligned data offset|set dataoff $((dataoff + 512))|does not fit location pmem
+	2M short of this kernel's memmap|set dataoff $((want - (4 << 20)))|does not fit location pmem
 	unknown mode|set mode 7|unknown mode 7
 	more pages than the namespace|set npfns $((size / 4096))|more than the namespace holds
 	EOF
+
+	# no spare block, just this kernel's 64-byte struct pages: what an
+	# info block sized by sizeof(struct page) holds; it still fits
+	echo namespace0.0 > $UNBIND; echo 1 > $ND/namespace0.0/force_raw
+	echo namespace0.0 > $BIND; wait_for /dev/pmem0 5
+	dd if=/tmp/good of=/dev/pmem0 bs=4096 count=2 conv=fsync 2>/dev/null
+	less=$((want - (2 << 20)))
+	$BIN/pfn_sb /dev/pmem0 set dataoff $less npfns $(((cap - less) / 4096))
+	check "a data offset of just this kernel's memmap ($less) comes up" \
+		pfn_probe
+	check "... /dev/pmem0m starts there ($(((cap - less) >> 20)) MiB)" \
+		test "$(cat /sys/block/pmem0m/size)" = $(((cap - less) / 512))
+	pfn=$(active_pfn) && echo "$pfn" > $UNBIND && echo > $ND/$pfn/namespace
 
 	echo namespace0.0 > $UNBIND; echo 1 > $ND/namespace0.0/force_raw
 	echo namespace0.0 > $BIND; wait_for /dev/pmem0 5
@@ -163,8 +193,8 @@ unaligned)
 	dmesg -c > /dev/null
 	check "namespace0.0 (192 MiB) in mode pfn-pmem" setup_namespace pfn-pmem
 	check "... uses its first 128 MiB, and says so" logged "using the first 128 MiB"
-	check "... /dev/pmem0m is 128 MiB less the info block and memmap (124 MiB)" \
-		test "$(cat /sys/block/pmem0m/size)" = $((124 * 2048))
+	check "... /dev/pmem0m is 128 MiB less 2 MiB, the memmap and a spare 2 MiB (122 MiB)" \
+		test "$(cat /sys/block/pmem0m/size)" = $((122 * 2048))
 	;;
 small)
 	echo namespace0.0 > $UNBIND
