@@ -9,7 +9,8 @@
 #              fit the namespace, found at probe; a mode that does not
 #              match the info block's, when enabling
 #   unaligned  (two 192 MiB NVDIMMs) namespace1.0 starts inside a
-#              memory section; namespace0.0 ends inside one
+#              memory section; namespace0.0 ends inside one, and an
+#              info block that counts pages beyond its last section
 #   small      (a 64 MiB NVDIMM) a namespace smaller than a section
 # The series' pfn device checks (the base has no location "pmem").
 # @case pfn-bad-sysfs      sysfs      kernels=series
@@ -195,6 +196,18 @@ unaligned)
 	check "... uses its first 128 MiB, and says so" logged "using the first 128 MiB"
 	check "... /dev/pmem0m is 128 MiB less 2 MiB, the memmap and a spare 2 MiB (122 MiB)" \
 		test "$(cat /sys/block/pmem0m/size)" = $((122 * 2048))
+	# 4.4 wrote "ram" info blocks that count the pages up to the end of
+	# the namespace; pages come in whole sections only, so using one
+	# would shrink the block device under its filesystem
+	pfn=$(active_pfn)
+	check "disable $pfn, namespace0.0 raw" sh -c "echo $pfn > $UNBIND &&
+		echo > $ND/$pfn/namespace && echo 1 > $ND/namespace0.0/force_raw &&
+		echo namespace0.0 > $BIND" && wait_for /dev/pmem0 5
+	npfns=$((((192 << 20) - 8192) / 4096))
+	check "an info block as 4.4 wrote it for ram: 8K, $npfns pages" \
+		$BIN/pfn_sb /dev/pmem0 set mode 1 dataoff 8192 npfns $npfns
+	check "... comes up raw, no pfn device" raw_probe
+	check "... logged" logged "more than the namespace holds in whole memory sections"
 	;;
 small)
 	echo namespace0.0 > $UNBIND

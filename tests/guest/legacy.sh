@@ -1,0 +1,43 @@
+#!/bin/sh
+# legacy.sh: a raw namespace of a legacy (e820, memmap=) region.  4.4
+# maps such a namespace with struct pages whatever its alignment, which
+# hot-adds a partial memory section (and __remove_pages() BUG()s on one
+# at unbind).  devm_memremap_pages() now takes whole sections only, so a
+# region that ends inside a section must come up without pages, do I/O,
+# and unbind and rebind cleanly; DAX get_user_pages() of it fails, as on
+# any raw namespace without a memmap.
+# @case legacy-unaligned  kernels=series nvdimms=0 append=memmap=200M!1G
+# The disk keeps 4.4's name, pmem0m ("mapped"), so that nothing that
+# names it breaks.
+. /daxgup/lib.sh
+DEV=/dev/pmem0m
+UNBIND=/sys/bus/nd/drivers/nd_pmem/unbind BIND=/sys/bus/nd/drivers/nd_pmem/bind
+
+# logged PATTERN: the kernel said PATTERN
+logged() {
+	dmesg | grep -q "$1" || { echo "kernel log lacks '$1':"; dmesg | tail -n 5; return 1; }
+}
+# readback: the first MiB of $DEV, read past the page cache, is
+# the pattern in /tmp/pat
+readback() {
+	echo 3 > /proc/sys/vm/drop_caches &&
+		dd if=$DEV of=/tmp/back bs=1M count=1 2>/dev/null &&
+		cmp /tmp/pat /tmp/back
+}
+# roundtrip: 1 MiB of a pattern written to $DEV reads back
+roundtrip() {
+	$BIN/mmap_pattern write /tmp/pat 1048576 7 &&
+		dd if=/tmp/pat of=$DEV bs=1M count=1 conv=fsync 2>/dev/null &&
+		readback
+}
+
+check "load nd_e820 and nd_pmem" sh -c "$MODPROBE nd_e820 && $MODPROBE nd_pmem" || exit 1
+check "$DEV appears" wait_for $DEV 10 || exit 1
+show "the region" awk '/Persistent Memory/ { print }' /proc/iomem
+check "it is 200 MiB" test "$(cat /sys/block/pmem0m/size)" = $((200 * 2048))
+check "logged: mapped without struct pages" logged "not aligned to memory sections (128 MiB): mapped without struct pages"
+check "1 MiB written reads back" roundtrip
+check "unbind namespace0.0" sh -c "echo namespace0.0 > $UNBIND"
+check "$DEV is gone" sh -c "! test -e $DEV"
+check "rebind namespace0.0" sh -c "echo namespace0.0 > $BIND" && wait_for $DEV 10
+check "the data is still there" readback
