@@ -46,21 +46,23 @@ pfn_setup() {
 # raw_probe: re-enable namespace0.0, letting nd_pmem look for an info
 # block; the result must be the raw /dev/pmem0, no pfn device
 raw_probe() {
-	echo namespace0.0 > $UNBIND; echo 0 > $ND/namespace0.0/force_raw
-	dmesg -c > /dev/null
-	echo namespace0.0 > $BIND
+	reprobe
 	sleep 0.5
 	if pfn=$(active_pfn); then echo "$pfn came up"; return 1; fi
 	wait_for /dev/pmem0 5
 }
 
-# pfn_probe: re-enable namespace0.0, letting nd_pmem look for an info
-# block; the info block's pfn device must come up
+# pfn_probe: the same, but the info block's pfn device must come up
 pfn_probe() {
+	reprobe
+	wait_for /dev/pmem0m 5 && active_pfn > /dev/null
+}
+
+# reprobe: re-enable namespace0.0, letting nd_pmem look for an info block
+reprobe() {
 	echo namespace0.0 > $UNBIND; echo 0 > $ND/namespace0.0/force_raw
 	dmesg -c > /dev/null
 	echo namespace0.0 > $BIND
-	wait_for /dev/pmem0m 5 && active_pfn > /dev/null
 }
 
 # same_block PFN: release namespace0.0 from PFN, read it raw: the info
