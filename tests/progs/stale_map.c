@@ -28,6 +28,8 @@
  *
  * fill writes pass 99 of the pattern over all of DEV; verify checks that
  * it is still there (a store through a stale mapping would change it).
+ * Both use O_DIRECT: verify must read the media, not the page cache that
+ * fill left behind, which would hide such a store.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -328,7 +330,7 @@ static int new_owner(const char *dev, int fill)
 	off_t off;
 	ssize_t n;
 	size_t i;
-	int fd = open(dev, fill ? O_WRONLY : O_RDONLY);
+	int fd = open(dev, (fill ? O_WRONLY : O_RDONLY) | O_DIRECT);
 
 	if (fd < 0 || !buf)
 		die(dev);
