@@ -2,7 +2,10 @@
 # per-patch.sh: build every patch of the series on its own, for each arch
 # in ARCHES (default "x86_64 i386 arm64"): is the series bisectable?
 #
-#   ARCHES="x86_64 i386 arm64" [SINCE=<commit>] per-patch.sh
+#   ARCHES="x86_64 i386 arm64" [SINCE=<commit>] [ROBOT_CONFIG=small] per-patch.sh
+#
+# ROBOT_CONFIG=small (x86_64 only, see robot.sh) builds a third of what
+# defconfig does, into build/pp/robot/x86_64-small.
 #
 # SINCE builds only the commits after <commit>, on top of the output of an
 # earlier run that ended there (a new part of the series, without
@@ -17,6 +20,10 @@
 # fails or if it shows a warning the base's full build did not (compared
 # as "file: message", without line numbers).  The base's warnings are
 # recorded by a full build in an empty output directory, once per arch.
+# After x86_64's commits, one more test: every C file the series touches
+# has an object, so that a config that leaves out the series' code cannot
+# pass (files under another arch's directory are not counted).  Other
+# arches lack ZONE_DEVICE; for them the files not built are listed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 KERNEL=series
@@ -53,9 +60,28 @@ build_at() {
 }
 
 n=0 failed=0
-echo "1..$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))"
+# unbuilt ARCH OUT: the series' C files (base..HEAD) that ARCH could
+# build but OUT has no object for.
+unbuilt() {
+	local f dir=$1
+	case "$1" in i386|x86_64) dir=x86 ;; esac
+	git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c' |
+	while read -r f; do
+		case "$f" in
+		arch/"$dir"/*) ;;
+		arch/*|tools/*|scripts/*|Documentation/*) continue ;;
+		esac
+		[ -f "$2/${f%.c}.o" ] || echo "$f"
+	done
+}
+
+suffix=
+[ "${ROBOT_CONFIG:-defconfig}" = small ] && suffix=-small
+plan=$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))
+[[ " $ARCHES " = *" x86_64 "* ]] && plan=$((plan + 1))
+echo "1..$plan"
 for a in $ARCHES; do
-	out=$pp/robot/$a
+	out=$pp/robot/$a$suffix
 	if [ ! -f "$out/base-warnings.txt" ]; then
 		rm -rf "$out"
 		msg "per-patch: full build of the base for $a (the reference for new warnings)"
@@ -84,6 +110,20 @@ for a in $ARCHES; do
 			echo "ok $n - $title # $((SECONDS - start))s"
 		fi
 	done
+	missing=$(unbuilt "$a" "$out")
+	total=$(git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c' | wc -l)
+	if [ "$a" != x86_64 ]; then
+		echo "# $a does not build $(grep -c . <<< "$missing") of the series' $total C files:" $missing
+		continue
+	fi
+	n=$((n + 1))
+	if [ -z "$missing" ]; then
+		echo "ok $n - $a builds every C file of the series it can ($total in the series)"
+	else
+		echo "not ok $n - $a builds every C file of the series it can ($total in the series) # not built:"
+		sed 's/^/#   /' <<< "$missing"
+		failed=$((failed + 1))
+	fi
 done
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

@@ -9,12 +9,18 @@
 # each has build.log and warnings.txt.  ROBOT_SRC and ROBOT_DIR override
 # the source tree and the output's parent (per-patch.sh uses them), and
 # TARGETS the make targets (default "vmlinux modules"; "arch/arm/kvm/"
-# builds one directory).
+# builds one directory).  ROBOT_CONFIG=small (x86_64, i386) starts from
+# allnoconfig plus the guest's fragments instead of defconfig: a third
+# of the build, for per-patch runs; output in build/robot/<arch>-small.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel_paths
 
 ARCHES=${ARCHES:-i386 arm64 ppc64le}
+case "${ROBOT_CONFIG:=defconfig}" in
+defconfig|small) ;;
+*) die "unknown ROBOT_CONFIG '$ROBOT_CONFIG': defconfig (the default) or small" ;;
+esac
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 [ -f "$SRC/Makefile" ] || die "no source tree at ${SRC#$TOP/}: run 'make tree'"
@@ -42,6 +48,14 @@ build_arch() {
 	esac
 	need "${cross}gcc" "gcc-${cross%-}"
 	out=$robot/$a
+	frags=()
+	if [ "$ROBOT_CONFIG" = small ]; then
+		case "$a" in x86_64|i386) ;;
+		*) die "ROBOT_CONFIG=small is for x86_64 and i386 (not $a): unset it" ;;
+		esac
+		defconfig=allnoconfig out=$robot/$a-small
+		frags=("$TOP/config/guest.config" "$TOP/config/dax.config")
+	fi
 	mkdir -p "$out"
 	rmake() {
 		make -C "$SRC" O="$out" ARCH=$arch CROSS_COMPILE=$cross \
@@ -49,7 +63,7 @@ build_arch() {
 			HOSTCFLAGS="-fcommon" "${extra[@]}" -j"$JOBS" "$@"
 	}
 	rmake $defconfig > "$out/config.log" 2>&1
-	frags=("$TOP/config/robot.config")
+	frags+=("$TOP/config/robot.config")
 	[ -f "$TOP/config/robot-$a.config" ] && frags+=("$TOP/config/robot-$a.config")
 	(cd "$out" && "$SRC/scripts/kconfig/merge_config.sh" -m .config \
 		"${frags[@]}") >> "$out/config.log" 2>&1

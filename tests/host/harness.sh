@@ -57,6 +57,12 @@ bad_kernel() {
 }
 t "kernel: KERNEL=nope is refused" bad_kernel
 
+bad_robot_config() {
+	! ROBOT_CONFIG=tiny "$TOP/harness/robot.sh" 2>"$tmp/err" >/dev/null &&
+		grep -q "unknown ROBOT_CONFIG 'tiny': defconfig (the default) or small" "$tmp/err"
+}
+t "robot: ROBOT_CONFIG=tiny is refused, naming the choices" bad_robot_config
+
 # The benchmarks refuse bad input before they build or boot anything.
 bench_refuses() {	# EXPECTED-ERROR VAR=VALUE...
 	local want=$1
