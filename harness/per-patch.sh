@@ -2,10 +2,12 @@
 # per-patch.sh: build every patch of the series on its own, for each arch
 # in ARCHES (default "x86_64 i386 arm64"): is the series bisectable?
 #
-#   ARCHES="x86_64 i386 arm64" [SINCE=<commit>] [ROBOT_CONFIG=small] per-patch.sh
+#   ARCHES="x86_64 i386 arm64" [SINCE=<commit>] [ROBOT_CONFIG=small]
+#       [TARGETS="<object>..."] per-patch.sh
 #
-# ROBOT_CONFIG=small (x86_64 only, see robot.sh) builds a third of what
-# defconfig does, into build/pp/robot/x86_64-small.
+# ROBOT_CONFIG=small (x86_64 and i386, see robot.sh) builds a third of
+# what defconfig does, into build/pp/robot/<arch>-small.  TARGETS builds
+# only those objects at each commit, into build/pp/robot-targets.
 #
 # SINCE builds only the commits after <commit>, on top of the output of an
 # earlier run that ended there (a new part of the series, without
@@ -21,9 +23,11 @@
 # as "file: message", without line numbers).  The base's warnings are
 # recorded by a full build in an empty output directory, once per arch.
 # After x86_64's commits, one more test: every C file the series touches
-# has an object, so that a config that leaves out the series' code cannot
-# pass (files under another arch's directory are not counted).  Other
-# arches lack ZONE_DEVICE; for them the files not built are listed.
+# has an object (with TARGETS: every target was built), so that a config
+# that leaves out the series' code cannot pass.  Files under another
+# arch's directory do not count, nor those config/robot-x86_64.unbuilt
+# lists with the reason.  Other arches lack ZONE_DEVICE; for them the
+# files not built are listed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 KERNEL=series
@@ -52,18 +56,27 @@ warnings() {
 		sed -n 's/^\([^ :]*\):[0-9]*:[0-9]*: warning: \(.*\)$/\1: \2/p' | sort -u
 }
 
+robots=$pp/robot${TARGETS:+-targets}
+
 # build_at COMMIT ARCH: build COMMIT for ARCH, quietly; the log is kept.
 build_at() {
 	git -C "$wt" checkout -q --detach "$1"
-	ROBOT_SRC=$wt ROBOT_DIR=$pp/robot "$TOP/harness/robot.sh" --arch "$2" \
+	ROBOT_SRC=$wt ROBOT_DIR=$robots "$TOP/harness/robot.sh" --arch "$2" \
 		> "$pp/robot-$2.out" 2>&1
 }
 
 n=0 failed=0
-# unbuilt ARCH OUT: the series' C files (base..HEAD) that ARCH could
-# build but OUT has no object for.
+# unbuilt ARCH OUT: what OUT lacks.  With TARGETS, the targets not
+# built; else the series' C files (base..HEAD) with no object, among
+# those ARCH can build: not under another arch's directory, and not
+# marked "-" in config/robot-ARCH.unbuilt, which also names the object
+# of a file that another #includes.
 unbuilt() {
-	local f dir=$1
+	local f obj dir=$1 list=$TOP/config/robot-$1.unbuilt
+	if [ -n "${TARGETS:-}" ]; then
+		for f in $TARGETS; do [ -e "$2/$f" ] || echo "$f"; done
+		return
+	fi
 	case "$1" in i386|x86_64) dir=x86 ;; esac
 	git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c' |
 	while read -r f; do
@@ -71,7 +84,12 @@ unbuilt() {
 		arch/"$dir"/*) ;;
 		arch/*|tools/*|scripts/*|Documentation/*) continue ;;
 		esac
-		[ -f "$2/${f%.c}.o" ] || echo "$f"
+		obj=$(awk -v f="$f" '$1 == f { print $2 }' "$list" 2>/dev/null)
+		case "$obj" in
+		-) continue ;;
+		'') obj=${f%.c}.o ;;
+		esac
+		[ -f "$2/$obj" ] || echo "$f"
 	done
 }
 
@@ -81,7 +99,7 @@ plan=$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))
 [[ " $ARCHES " = *" x86_64 "* ]] && plan=$((plan + 1))
 echo "1..$plan"
 for a in $ARCHES; do
-	out=$pp/robot/$a$suffix
+	out=$robots/$a$suffix
 	if [ ! -f "$out/base-warnings.txt" ]; then
 		rm -rf "$out"
 		msg "per-patch: full build of the base for $a (the reference for new warnings)"
@@ -112,15 +130,17 @@ for a in $ARCHES; do
 	done
 	missing=$(unbuilt "$a" "$out")
 	total=$(git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c' | wc -l)
+	what="every C file of the series it can ($total in the series)"
+	[ -n "${TARGETS:-}" ] && what="every target ($(wc -w <<< "$TARGETS"))"
 	if [ "$a" != x86_64 ]; then
 		echo "# $a does not build $(grep -c . <<< "$missing") of the series' $total C files:" $missing
 		continue
 	fi
 	n=$((n + 1))
 	if [ -z "$missing" ]; then
-		echo "ok $n - $a builds every C file of the series it can ($total in the series)"
+		echo "ok $n - $a builds $what"
 	else
-		echo "not ok $n - $a builds every C file of the series it can ($total in the series) # not built:"
+		echo "not ok $n - $a builds $what # not built:"
 		sed 's/^/#   /' <<< "$missing"
 		failed=$((failed + 1))
 	fi
