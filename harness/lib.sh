@@ -50,6 +50,12 @@ kernel_paths() {
 	esac
 }
 
+# robot_out DIR ARCH: robot.sh's output directory for ARCH under DIR
+# (ARCH-small with ROBOT_CONFIG=small).
+robot_out() {
+	if [ "${ROBOT_CONFIG:-defconfig}" = small ]; then echo "$1/$2-small"; else echo "$1/$2"; fi
+}
+
 # build_warnings LOG SRC: a build log's warning lines, sorted and unique,
 # with the source tree's path dropped (SRC, or ../../linux as ccache's
 # relative paths leave it).

@@ -78,7 +78,6 @@ unbuilt() {
 		return
 	fi
 	case "$1" in i386|x86_64) dir=x86 ;; esac
-	git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c' |
 	while read -r f; do
 		case "$f" in
 		arch/"$dir"/*) ;;
@@ -90,16 +89,15 @@ unbuilt() {
 		'') obj=${f%.c}.o ;;
 		esac
 		[ -f "$2/$obj" ] || echo "$f"
-	done
+	done <<< "$series_c"
 }
 
-suffix=
-[ "${ROBOT_CONFIG:-defconfig}" = small ] && suffix=-small
+series_c=$(git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c')
 plan=$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))
 [[ " $ARCHES " = *" x86_64 "* ]] && plan=$((plan + 1))
 echo "1..$plan"
 for a in $ARCHES; do
-	out=$robots/$a$suffix
+	out=$(robot_out "$robots" "$a")
 	if [ ! -f "$out/base-warnings.txt" ]; then
 		rm -rf "$out"
 		msg "per-patch: full build of the base for $a (the reference for new warnings)"
@@ -129,7 +127,7 @@ for a in $ARCHES; do
 		fi
 	done
 	missing=$(unbuilt "$a" "$out")
-	total=$(git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c' | wc -l)
+	total=$(grep -c . <<< "$series_c")
 	what="every C file of the series it can ($total in the series)"
 	[ -n "${TARGETS:-}" ] && what="every target ($(wc -w <<< "$TARGETS"))"
 	if [ "$a" != x86_64 ]; then

@@ -47,13 +47,13 @@ build_arch() {
 	*) die "unknown arch '$a' (i386, x86_64, arm64, ppc64le, arm, mips, s390)" ;;
 	esac
 	need "${cross}gcc" "gcc-${cross%-}"
-	out=$robot/$a
+	out=$(robot_out "$robot" "$a")
 	frags=()
 	if [ "$ROBOT_CONFIG" = small ]; then
 		case "$a" in x86_64|i386) ;;
 		*) die "ROBOT_CONFIG=small is for x86_64 and i386 (not $a): unset it" ;;
 		esac
-		defconfig=allnoconfig out=$robot/$a-small
+		defconfig=allnoconfig
 		frags=("$TOP/config/guest.config" "$TOP/config/dax.config")
 	fi
 	mkdir -p "$out"
