@@ -2,16 +2,17 @@
 # per-patch.sh: build every patch of the series on its own, for each arch
 # in ARCHES (default "x86_64 i386 arm64"): is the series bisectable?
 #
-#   ARCHES="x86_64 i386 arm64" [SINCE=<commit>] [ROBOT_CONFIG=small]
-#       [TARGETS="<object>..."] per-patch.sh
+#   ARCHES="x86_64 i386 arm64" [SINCE=<commit>] [UNTIL=<commit>]
+#       [ROBOT_CONFIG=small] [TARGETS="<object>..."] per-patch.sh
 #
-# ROBOT_CONFIG=small (x86_64 and i386, see robot.sh) builds a third of
-# what defconfig does, into build/pp/robot/<arch>-small.  TARGETS builds
-# only those objects at each commit, into build/pp/robot-targets.
+# ROBOT_CONFIG=small (see robot.sh) builds a third of what defconfig
+# does, into build/pp/robot/<arch>-small.  TARGETS builds only those
+# objects at each commit, into build/pp/robot-targets.
 #
 # SINCE builds only the commits after <commit>, on top of the output of an
 # earlier run that ended there (a new part of the series, without
-# rebuilding the parts before it).
+# rebuilding the parts before it).  UNTIL stops at <commit> (default
+# HEAD): the series as posted, while newer commits are in the tree.
 #
 # Checks the tree's commits out one at a time, base first, into a worktree
 # (build/pp/linux) so that build/linux is left alone, and builds each with
@@ -40,7 +41,9 @@ wt=$pp/linux
 git -C "$SRC" rev-parse -q --verify base >/dev/null ||
 	die "${SRC#$TOP/} has no 'base' tag: run 'make tree FORCE=1'"
 
-mapfile -t commits < <(git -C "$SRC" rev-list --reverse "${SINCE:-base}"..HEAD)
+until=$(git -C "$SRC" rev-parse -q --verify "${UNTIL:-HEAD}^{commit}") ||
+	die "UNTIL: no commit '${UNTIL:-HEAD}' in ${SRC#$TOP/}"
+mapfile -t commits < <(git -C "$SRC" rev-list --reverse "${SINCE:-base}".."$until")
 [ ${#commits[@]} -gt 0 ] || die "the tree has no commits above base"
 
 if [ ! -e "$wt/.git" ]; then
@@ -67,7 +70,7 @@ build_at() {
 
 n=0 failed=0
 # unbuilt ARCH OUT: what OUT lacks.  With TARGETS, the targets not
-# built; else the series' C files (base..HEAD) with no object, among
+# built; else the series' C files (base..UNTIL) with no object, among
 # those ARCH can build: not under another arch's directory, and not
 # marked "-" in config/robot-ARCH.unbuilt, which also names the object
 # of a file that another #includes.
@@ -92,7 +95,7 @@ unbuilt() {
 	done <<< "$series_c"
 }
 
-series_c=$(git -C "$SRC" diff --name-only --diff-filter=AM base HEAD -- '*.c')
+series_c=$(git -C "$SRC" diff --name-only --diff-filter=AM base "$until" -- '*.c')
 plan=$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))
 [[ " $ARCHES " = *" x86_64 "* ]] && plan=$((plan + 1))
 echo "1..$plan"

@@ -9,9 +9,10 @@
 # each has build.log and warnings.txt.  ROBOT_SRC and ROBOT_DIR override
 # the source tree and the output's parent (per-patch.sh uses them), and
 # TARGETS the make targets (default "vmlinux modules"; "arch/arm/kvm/"
-# builds one directory).  ROBOT_CONFIG=small (x86_64, i386) starts from
-# allnoconfig plus the guest's fragments instead of defconfig: a third
-# of the build, for per-patch runs; output in build/robot/<arch>-small.
+# builds one directory).  ROBOT_CONFIG=small (x86_64, i386, arm64)
+# starts from allnoconfig plus the guest's fragments and
+# config/robot-<arch>.config instead of defconfig: a third of the build,
+# for per-patch runs; output in build/robot/<arch>-small.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kernel_paths
@@ -50,8 +51,8 @@ build_arch() {
 	out=$(robot_out "$robot" "$a")
 	frags=()
 	if [ "$ROBOT_CONFIG" = small ]; then
-		case "$a" in x86_64|i386) ;;
-		*) die "ROBOT_CONFIG=small is for x86_64 and i386 (not $a): unset it" ;;
+		case "$a" in x86_64|i386|arm64) ;;
+		*) die "ROBOT_CONFIG=small is for x86_64, i386 and arm64 (not $a): unset it" ;;
 		esac
 		defconfig=allnoconfig
 		frags=("$TOP/config/guest.config" "$TOP/config/dax.config")
