@@ -7,6 +7,7 @@
 MODPROBE=/usr/bin/modprobe
 MKE2FS=/usr/sbin/mke2fs
 MKFS_XFS=/usr/sbin/mkfs.xfs
+DMSETUP=/usr/sbin/dmsetup
 DAX=/mnt/dax			# the DAX mount
 SCRATCH=/dev/vda		# the scratch disk for O_DIRECT I/O
 BIN=/daxgup/bin			# the test programs
@@ -166,18 +167,19 @@ pfn_enable() {
 	wait_for /dev/pmem0m 10
 }
 
-# make_fs ext4|xfs DEV: with on-disk features that a 4.4 kernel mounts.
+# make_fs ext2|ext4|xfs DEV: with on-disk features that a 4.4 kernel mounts.
 make_fs() {
 	case "$1" in
+	ext2) $MKE2FS -q -F -t ext2 -b 4096 "$2" ;;
 	ext4) $MKE2FS -q -F -t ext4 -b 4096 -O ^orphan_file,^metadata_csum_seed "$2" ;;
 	# a 2 MiB stripe unit: large files get 2 MiB-aligned extents,
 	# which DAX can map with PMDs
 	xfs) $MKFS_XFS -q -f -m reflink=0,bigtime=0,inobtcount=0 -d su=2m,sw=1 "$2" ;;
-	*) echo "unknown filesystem '$1' (ext4, xfs)"; return 1 ;;
+	*) echo "unknown filesystem '$1' (ext2, ext4, xfs)"; return 1 ;;
 	esac
 }
 
-# mount_dax ext4|xfs DEV: mount at $DAX with -o dax and make sure it is.
+# mount_dax ext2|ext4|xfs DEV: mount at $DAX with -o dax and make sure it is.
 mount_dax() {
 	mkdir -p $DAX
 	mount -t "$1" -o dax "$2" $DAX || return 1

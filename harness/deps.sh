@@ -7,7 +7,7 @@ set -euo pipefail
 
 build=(gcc make libc6-dev bc flex bison libelf-dev libssl-dev perl ccache rsync
 	cpio kmod xz-utils curl)
-guest=(qemu-system-x86 busybox-static ndctl fio e2fsprogs xfsprogs strace)
+guest=(qemu-system-x86 busybox-static ndctl fio e2fsprogs xfsprogs strace dmsetup)
 robot=(gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu
 	gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-s390x-linux-gnu)
 bench=(gnuplot-nox dpkg apt)		# plots; the reference kernel's package

@@ -44,9 +44,8 @@ for path in aio vmsplice vm-readv vm-writev proc-mem futex fork mprotect \
 	    mremap mlock move_pages; do
 	want=$dio
 	[ $path = move_pages ] && want=ok	# pins nothing either way
-	# a shared futex is keyed by page->mapping, which device pages
-	# do not have: EFAULT on every kernel (a known limit)
-	[ $path = futex ] && want=efault
+	# a shared futex is keyed by page->mapping: the series' DAX pages
+	# name their file, as page cache pages do
 	for align in 4k 2m; do
 		show "gup-$path, $align-aligned DAX mmap: expect $want" \
 			$BIN/gup_paths -a $align -e $want $path $DAX/gup-$path-$align $SCRATCH

@@ -1,0 +1,456 @@
+/*
+ * pin_layout: a pinned DAX page keeps its block.  A page of file A is
+ * pinned, and another process frees or moves A's blocks under the pin.
+ * The operation must wait until the pin is gone, and the block must not
+ * reach another file while it is pinned.
+ *
+ * usage: pin_layout OP DIR [DELAYED BDEV]
+ *   OP   truncate, punch or collapse: vmsplice() 64 KiB of A at 1 MiB
+ *        into a pipe, then truncate A to 0, punch or collapse [1, 2) MiB;
+ *        this process drains the pipe after the checks.
+ *        kill: the same pin, truncate, and SIGKILL to the truncate.
+ *        dio: an O_DIRECT read from DELAYED (a device that delays reads)
+ *        into A's mapping at 1 MiB, and a truncate while it is in flight;
+ *        BDEV (the DAX block device) shows where the read landed.
+ *   DIR  a directory on a DAX filesystem (A is DIR/a, B is DIR/b)
+ *
+ * Then file B is written until FIEMAP shows it owns A's old block, and
+ * must hold its own data only.  Prints TAP lines; exits 0 if all passed,
+ * 1 if not, 2 on a setup error.
+ */
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daxgup.h"
+
+#define ALEN	(4 << 20)	/* file A */
+#define POFF	(1 << 20)	/* the pinned range of A */
+#define PLEN	(64 << 10)
+#define CHUNK	(1 << 20)	/* B grows by this much, up to a full disk */
+#define WAITED	2		/* seconds an operation must still wait */
+
+static int failed;
+static char path_a[4096], path_b[4096];
+
+static void check(int ok, const char *what)
+{
+	printf("%sok - %s\n", ok ? "" : "not ", what);
+	if (!ok)
+		failed = 1;
+}
+
+/* the offset of the first word of BUF that is not pass SEED's at OFF */
+static long mismatch_at(const void *buf, size_t len, off_t off, uint64_t seed)
+{
+	const uint64_t *w = buf;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i] != pattern_word(off + i * 8, seed))
+			return (long)(i * 8);
+	return -1;
+}
+
+/* the physical address of byte OFF of FD, or -1 if it has no block */
+static long long phys_of(int fd, off_t off)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe[1];
+	} f;
+
+	memset(&f, 0, sizeof(f));
+	f.fm.fm_start = off;
+	f.fm.fm_length = 1;
+	f.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	f.fm.fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, &f.fm))
+		die("FIEMAP");
+	if (!f.fm.fm_mapped_extents || f.fe[0].fe_logical > (__u64)off)
+		return -1;
+	return f.fe[0].fe_physical + (off - f.fe[0].fe_logical);
+}
+
+/* does FD own physical address PHYS?  (one extent at a time) */
+static int owns(int fd, long long phys)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe[64];
+	} f;
+	__u64 start = 0;
+	unsigned int i;
+
+	for (;;) {
+		memset(&f, 0, sizeof(f));
+		f.fm.fm_start = start;
+		f.fm.fm_length = ~0ull;
+		f.fm.fm_flags = FIEMAP_FLAG_SYNC;
+		f.fm.fm_extent_count = 64;
+		if (ioctl(fd, FS_IOC_FIEMAP, &f.fm))
+			die("FIEMAP");
+		if (!f.fm.fm_mapped_extents)
+			return 0;
+		for (i = 0; i < f.fm.fm_mapped_extents; i++) {
+			struct fiemap_extent *e = &f.fe[i];
+
+			if ((__u64)phys >= e->fe_physical &&
+			    (__u64)phys < e->fe_physical + e->fe_length)
+				return 1;
+			if (e->fe_flags & FIEMAP_EXTENT_LAST)
+				return 0;
+			start = e->fe_logical + e->fe_length;
+		}
+	}
+}
+
+/*
+ * Write B (pass 2 of the pattern) until it owns PHYS, A's old block, or
+ * the disk is full: once A let the block go, the allocator hands it out
+ * again, if need be as the last free one (xfs allocates 2 MiB-aligned
+ * extents first).  Returns 1 if B got it.
+ */
+static int write_b(long long phys)
+{
+	static char buf[CHUNK];
+	off_t off;
+	ssize_t w = CHUNK;
+	int fd, got = 0;
+
+	sync();
+	fd = open(path_b, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die(path_b);
+	for (off = 0; !got && w == CHUNK; off += CHUNK) {
+		for (size_t i = 0; i < CHUNK / 8; i++)
+			((uint64_t *)buf)[i] = pattern_word(off + i * 8, 2);
+		w = pwrite(fd, buf, CHUNK, off);
+		if (fsync(fd))
+			die("fsync B");
+		got = owns(fd, phys);
+	}
+	printf("# B: %lld MiB written\n", (long long)off >> 20);
+	close(fd);
+	return got;
+}
+
+/* does B hold pass 2 of the pattern only? */
+static int b_intact(void)
+{
+	static char buf[CHUNK];
+	off_t off;
+	ssize_t r;
+	int fd = open(path_b, O_RDONLY);
+
+	if (fd < 0)
+		die(path_b);
+	for (off = 0; (r = pread(fd, buf, CHUNK, off)) > 0; off += r) {
+		long bad = mismatch_at(buf, r, off, 2);
+
+		if (bad >= 0) {
+			printf("# B differs at offset %lld\n", (long long)off + bad);
+			close(fd);
+			return 0;
+		}
+	}
+	close(fd);
+	return 1;
+}
+
+/* run OP on A in a child; return its pid */
+static pid_t start_op(const char *op)
+{
+	pid_t pid = fork();
+	int fd, rc = 0;
+
+	if (pid < 0)
+		die("fork");
+	if (pid)
+		return pid;
+	fd = open(path_a, O_RDWR);
+	if (fd < 0)
+		_exit(100);
+	if (!strcmp(op, "punch"))
+		rc = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       POFF, POFF);
+	else if (!strcmp(op, "collapse"))
+		rc = fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, POFF, POFF);
+	else
+		rc = ftruncate(fd, 0);
+	_exit(rc ? (errno & 0x7f) : 0);
+}
+
+/*
+ * The children: an operation on A, a reader.  A child that has ended is
+ * reaped once; its status is kept for wait_child().
+ */
+#define MAXKIDS	4
+static struct { pid_t pid; int status; } kids[MAXKIDS];
+
+static int reap(pid_t pid)
+{
+	int i, status;
+
+	for (i = 0; i < MAXKIDS; i++)
+		if (kids[i].pid == pid)
+			return kids[i].status;
+	if (waitpid(pid, &status, WNOHANG) != pid)
+		return -1;
+	status = WIFEXITED(status) ? WEXITSTATUS(status) :
+		128 + WTERMSIG(status);
+	for (i = 0; i < MAXKIDS; i++)
+		if (!kids[i].pid) {
+			kids[i].pid = pid;
+			kids[i].status = status;
+			break;
+		}
+	return status;
+}
+
+/* wait up to SECS for PID; its exit status, or -1 on timeout */
+static int wait_child(pid_t pid, double secs)
+{
+	double end = now() + secs;
+	int status;
+
+	while ((status = reap(pid)) < 0 && now() < end)
+		usleep(20000);
+	return status;
+}
+
+static int running(pid_t pid)
+{
+	return reap(pid) < 0;
+}
+
+/* the data of A, pass 1 of the pattern, synced */
+static void make_a(void)
+{
+	char *data;
+	int fd;
+
+	memset(kids, 0, sizeof(kids));
+	unlink(path_b);
+	sync();		/* B's blocks are free once the unlink commits */
+	fd = pattern_file(path_a, ALEN, &data);
+	free(data);
+	close(fd);
+}
+
+/* the pinned range of A into a pipe, with nothing else holding it */
+static void pin_a(int p[2], long long *phys)
+{
+	struct iovec iov;
+	char *map;
+	int fd = open(path_a, O_RDWR);
+
+	if (fd < 0)
+		die(path_a);
+	*phys = phys_of(fd, POFF);
+	if (*phys < 0)
+		die("A has no block at 1 MiB");
+	map = map_aligned(fd, ALEN, 2 << 20);
+	if (pipe(p))
+		die("pipe");
+	iov.iov_base = map + POFF;
+	iov.iov_len = PLEN;
+	if (vmsplice(p[1], &iov, 1, 0) != PLEN)
+		die("vmsplice");
+	munmap(map, ALEN);
+	close(fd);
+}
+
+/* drain the pipe: does it give A's old data? */
+static int pipe_has_a(int p[2])
+{
+	static char buf[PLEN];
+	long bad;
+
+	if (read(p[0], buf, PLEN) != PLEN)
+		die("read pipe");
+	close(p[0]);
+	close(p[1]);
+	bad = mismatch_at(buf, PLEN, POFF, 1);
+	if (bad >= 0)
+		printf("# the pipe differs at offset %ld: %#llx, not %#llx\n",
+		       bad, (unsigned long long)*(uint64_t *)(buf + bad),
+		       (unsigned long long)pattern_word(POFF + bad, 1));
+	return bad < 0;
+}
+
+static void test_pipe(const char *op)
+{
+	char what[128];
+	long long phys;
+	int p[2], rc, b_early = 0;
+	pid_t pid;
+
+	make_a();
+	pin_a(p, &phys);
+	pid = start_op(op);
+	sleep(WAITED);
+	snprintf(what, sizeof(what), "%s of A waits while its page is pinned",
+		 op);
+	check(running(pid), what);
+	/* no wait: B takes the block while the pipe still holds the page */
+	if (!running(pid))
+		b_early = write_b(phys);
+	check(pipe_has_a(p), "the pipe returns A's old data");
+	rc = wait_child(pid, 60);
+	snprintf(what, sizeof(what), "%s completes once the pipe is drained (exit %d)",
+		 op, rc);
+	check(rc == 0, what);
+	if (!b_early)
+		b_early = write_b(phys);
+	check(b_early, "B gets A's old block (FIEMAP)");
+	check(b_intact(), "B holds its own data only");
+}
+
+static void test_kill(void)
+{
+	struct stat st;
+	long long phys;
+	double t;
+	int p[2], rc, fd;
+	pid_t pid;
+
+	make_a();
+	pin_a(p, &phys);
+	pid = start_op("truncate");
+	sleep(WAITED);
+	check(running(pid), "the truncate waits while the page is pinned");
+	t = now();
+	kill(pid, SIGKILL);
+	rc = wait_child(pid, 10);
+	printf("# the killed truncate exited %d after %.2f s\n", rc, now() - t);
+	check(rc == 128 + SIGKILL && now() - t < 5, "SIGKILL ends the wait");
+	fd = open(path_a, O_RDWR);
+	if (fd < 0 || fstat(fd, &st))
+		die(path_a);
+	printf("# A: %lld bytes after the killed truncate\n",
+	       (long long)st.st_size);
+	check(st.st_size == ALEN, "A keeps its size");
+	check(phys_of(fd, POFF) == phys, "A keeps its pinned block");
+	check(pipe_has_a(p), "the pipe returns A's data");
+	check(ftruncate(fd, 0) == 0, "a truncate without the pin succeeds");
+	close(fd);
+}
+
+/* the /sys/dev/block entry of the device FD, for its inflight count */
+static int inflight_reads(int fd)
+{
+	char path[64];
+	struct stat st;
+	FILE *f;
+	int r = -1, w;
+
+	if (fstat(fd, &st))
+		die("fstat DELAYED");
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/inflight",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%d %d", &r, &w) != 2)
+		die(path);
+	fclose(f);
+	return r;
+}
+
+static void test_dio(const char *delayed, const char *bdev)
+{
+	static char buf[PLEN] __attribute__((aligned(4096)));
+	long long phys;
+	char *map;
+	int fa, fd, rc, b_early = 0;
+	pid_t reader, pid;
+	double t;
+
+	make_a();
+	fd = open(delayed, O_RDWR | O_DIRECT);
+	if (fd < 0)
+		die(delayed);
+	pattern_fill(buf, PLEN, 3);
+	if (pwrite(fd, buf, PLEN, 0) != PLEN)
+		die("write DELAYED");
+	fa = open(path_a, O_RDWR);
+	if (fa < 0)
+		die(path_a);
+	phys = phys_of(fa, POFF);
+	map = map_aligned(fa, ALEN, 2 << 20);
+	close(fa);
+	reader = fork();
+	if (reader < 0)
+		die("fork");
+	if (!reader)
+		_exit(pread(fd, map + POFF, PLEN, 0) == PLEN ? 0 : 1);
+	/* the read is in flight, so its pages are pinned */
+	t = now();
+	while (inflight_reads(fd) < 1 && now() - t < 30)
+		usleep(10000);
+	printf("# the O_DIRECT read is in flight after %.2f s\n", now() - t);
+	munmap(map, ALEN);
+	pid = start_op("truncate");
+	usleep(500000);
+	check(running(pid) && running(reader),
+	      "the truncate waits while the O_DIRECT read is in flight");
+	if (!running(pid))
+		b_early = write_b(phys);
+	rc = wait_child(reader, 60);
+	check(rc == 0, "the O_DIRECT read completes");
+	rc = wait_child(pid, 60);
+	check(rc == 0, "the truncate completes after the read");
+	if (!b_early) {
+		int fb = open(bdev, O_RDONLY | O_DIRECT);
+
+		if (fb < 0 || pread(fb, buf, PLEN, phys) != PLEN)
+			die(bdev);
+		close(fb);
+		check(mismatch_at(buf, PLEN, 0, 3) < 0,
+		      "the read landed in A's old block");
+		b_early = write_b(phys);
+	}
+	check(b_early, "B gets A's old block (FIEMAP)");
+	check(b_intact(), "B holds its own data only");
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	const char *op;
+
+	if (argc < 3 || (!strcmp(argv[1], "dio") && argc != 5)) {
+		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|kill DIR\n"
+				"       pin_layout dio DIR DELAYED BDEV\n");
+		return 2;
+	}
+	op = argv[1];
+	snprintf(path_a, sizeof(path_a), "%s/a", argv[2]);
+	snprintf(path_b, sizeof(path_b), "%s/b", argv[2]);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(op, "kill"))
+		test_kill();
+	else if (!strcmp(op, "dio"))
+		test_dio(argv[3], argv[4]);
+	else if (!strcmp(op, "truncate") || !strcmp(op, "punch") ||
+		 !strcmp(op, "collapse"))
+		test_pipe(op);
+	else {
+		fprintf(stderr, "pin_layout: unknown OP '%s'\n", op);
+		return 2;
+	}
+	unlink(path_a);
+	unlink(path_b);
+	return failed;
+}
