@@ -22,7 +22,8 @@
 # Prints TAP: one test per commit and arch.  A test fails if the build
 # fails or if it shows a warning the base's full build did not (compared
 # as "file: message", without line numbers).  The base's warnings are
-# recorded by a full build in an empty output directory, once per arch.
+# recorded by a full build in an empty output directory, once per arch
+# and set of config fragments (config/*.config).
 # After x86_64's commits, one more test: every C file the series touches
 # has an object (with TARGETS: every target was built), so that a config
 # that leaves out the series' code cannot pass.  Files under another
@@ -95,17 +96,22 @@ unbuilt() {
 	done <<< "$series_c"
 }
 
+frags_sum=$(cat "$TOP"/config/*.config | sha1sum | cut -d' ' -f1)
 series_c=$(git -C "$SRC" diff --name-only --diff-filter=AM base "$until" -- '*.c')
 plan=$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))
 [[ " $ARCHES " = *" x86_64 "* ]] && plan=$((plan + 1))
 echo "1..$plan"
 for a in $ARCHES; do
 	out=$(robot_out "$robots" "$a")
-	if [ ! -f "$out/base-warnings.txt" ]; then
+	# The reference is only good for the config it was built with: a
+	# new symbol in a fragment compiles code (and warnings) it never saw.
+	if [ ! -f "$out/base-warnings.txt" ] ||
+	   [ "$(cat "$out/base-config.sum" 2>/dev/null)" != "$frags_sum" ]; then
 		rm -rf "$out"
-		msg "per-patch: full build of the base for $a (the reference for new warnings)"
+		msg "per-patch: full build of the base for $a (the reference for new warnings, for these config fragments)"
 		build_at base "$a" || die "the base does not build for $a (see ${pp#$TOP/}/robot-$a.out)"
 		warnings "$out/build.log" > "$out/base-warnings.txt.new"
+		echo "$frags_sum" > "$out/base-config.sum"
 		mv "$out/base-warnings.txt.new" "$out/base-warnings.txt"
 	fi
 	for c in "${commits[@]}"; do
