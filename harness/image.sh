@@ -16,7 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 G=$BUILD/guest
-TOOLS_BINS=(/usr/bin/fio /usr/bin/ndctl /usr/sbin/mke2fs
+TOOLS_BINS=(/usr/bin/fio /usr/bin/ndctl /usr/sbin/mke2fs /usr/sbin/e2fsck
 	/usr/sbin/mkfs.xfs /usr/sbin/xfs_db /usr/bin/kmod /usr/bin/strace
 	/usr/sbin/dmsetup)
 

@@ -2,11 +2,14 @@
 # pin-layout.sh MODE FS: a pinned DAX page keeps its block.  pin_layout
 # pins 64 KiB of file A, with vmsplice() or with an O_DIRECT read that
 # dm-delay holds in flight for 3 s, and frees or moves A's blocks under
-# the pin: truncate, punch hole, collapse range (ext4, xfs), and a
-# truncate killed while it waits.  Each must wait for the pin, and file
-# B, which then gets A's old block, must hold its own data only.  Waits
-# must not look like hung tasks (the detector runs at 2 s), and the log
-# must have no warning.  Pinning DAX pages is the series'.
+# the pin: truncate, unlink of the last name, punch hole, collapse,
+# zero and insert range (ext4, xfs), and a truncate killed while it
+# waits.  Each must wait for the pin, and file B, which then gets A's old
+# block, must hold its own data only.  Waits must not look like hung
+# tasks (the detector runs at 2 s), and the log must have no warning.
+# Last, A is deleted by a task that exits, which cannot wait: A's blocks
+# must stay allocated, and the kernel must say so.  Pinning DAX pages is
+# the series'.
 # @case pin-layout-pfn-ram-ext4   pfn-ram ext4   kernels=series nvdimm_size=1G
 # @case pin-layout-pfn-ram-xfs    pfn-ram xfs    kernels=series nvdimm_size=1G
 # @case pin-layout-pfn-pmem-ext4  pfn-pmem ext4  kernels=series nvdimm_size=1G
@@ -32,8 +35,8 @@ echo 2 > /proc/sys/kernel/hung_task_timeout_secs
 dmesg -c > /dev/null
 
 # ext2 has no fallocate: truncate only
-ops="truncate punch collapse kill"
-[ "$fs" = ext2 ] && ops="truncate kill"
+ops="truncate unlink punch collapse zero insert kill"
+[ "$fs" = ext2 ] && ops="truncate unlink kill"
 for op in $ops; do
 	echo "# pin_layout $op"
 	$BIN/pin_layout $op $DAX
@@ -51,5 +54,20 @@ check "no hung-task report while the operations wait" \
 dmesg > /tmp/dmesg
 sed 's/^/# /' /tmp/dmesg
 check "no warning" sh -c "! grep -E 'WARNING|deleted while its page' /tmp/dmesg"
+
+echo "# pin_layout exit"
+$BIN/pin_layout exit $DAX
+[ $? -le 1 ] || not_ok "pin_layout exit ran" "setup error"
+dmesg > /tmp/dmesg
+check "the kernel says that A's pinned blocks stay allocated" grep -q \
+	'deleted while its page at offset 1048576 is pinned: its blocks stay allocated' \
+	/tmp/dmesg
+check "no other warning" sh -c "! grep WARNING /tmp/dmesg"
 $DMSETUP --noudevsync remove delayed
 umount $DAX
+# ext4 keeps the deleted inode on its orphan list, which a mount frees
+if [ "$fs" = ext4 ]; then
+	check "mount again -o dax" mount_dax ext4 "$PMEM" && umount $DAX
+	check "the mount freed the kept inode (e2fsck -fn is clean)" \
+		e2fsck -fn "$PMEM"
+fi

@@ -5,9 +5,15 @@
  * reach another file while it is pinned.
  *
  * usage: pin_layout OP DIR [DELAYED BDEV]
- *   OP   truncate, punch or collapse: vmsplice() 64 KiB of A at 1 MiB
- *        into a pipe, then truncate A to 0, punch or collapse [1, 2) MiB;
- *        this process drains the pipe after the checks.
+ *   OP   truncate, punch, collapse, zero or insert: vmsplice() 64 KiB
+ *        of A at 1 MiB into a pipe, then truncate A to 0, or punch,
+ *        collapse, zero or insert [1, 2) MiB; unlink: delete A, which
+ *        nothing else holds; this process drains the pipe after the
+ *        checks.  zero and insert keep A's blocks: A's data is checked
+ *        instead of B's.
+ *        exit: the same pin, and a process that unlinks A and exits with
+ *        A open, so that A is evicted by a task that cannot wait: A's
+ *        blocks must stay allocated while the pipe holds the page.
  *        kill: the same pin, truncate, and SIGKILL to the truncate.
  *        dio: an O_DIRECT read from DELAYED (a device that delays reads)
  *        into A's mapping at 1 MiB, and a truncate while it is in flight;
@@ -188,6 +194,14 @@ static pid_t start_op(const char *op)
 			       POFF, POFF);
 	else if (!strcmp(op, "collapse"))
 		rc = fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, POFF, POFF);
+	else if (!strcmp(op, "zero"))
+		rc = fallocate(fd, FALLOC_FL_ZERO_RANGE, POFF, POFF);
+	else if (!strcmp(op, "insert"))
+		rc = fallocate(fd, FALLOC_FL_INSERT_RANGE, POFF, POFF);
+	else if (!strcmp(op, "unlink"))
+		rc = unlink(path_a);
+	else if (!strcmp(op, "exit"))
+		_exit(unlink(path_a) ? errno & 0x7f : 0);	/* A open */
 	else
 		rc = ftruncate(fd, 0);
 	_exit(rc ? (errno & 0x7f) : 0);
@@ -291,6 +305,37 @@ static int pipe_has_a(int p[2])
 	return bad < 0;
 }
 
+/*
+ * After zero or insert of [1, 2) MiB: A's data is pass 1 of the pattern
+ * with that range zeroed, or with a zeroed range inserted there.
+ */
+static int a_after(const char *op)
+{
+	static char buf[POFF];
+	off_t off, len = ALEN + (!strcmp(op, "insert") ? POFF : 0);
+	int fd = open(path_a, O_RDONLY), ok = 1;
+
+	if (fd < 0)
+		die(path_a);
+	for (off = 0; ok && off < len; off += POFF) {
+		if (pread(fd, buf, POFF, off) != POFF)
+			die("read A");
+		if (off == POFF) {
+			for (size_t i = 0; i < POFF; i++)
+				ok &= !buf[i];
+		} else {
+			off_t was = off > POFF && len > ALEN ? off - POFF : off;
+
+			ok = mismatch_at(buf, POFF, was, 1) < 0;
+		}
+		if (!ok)
+			printf("# A differs in [%lld, %lld)\n", (long long)off,
+			       (long long)off + POFF);
+	}
+	close(fd);
+	return ok;
+}
+
 static void test_pipe(const char *op)
 {
 	char what[128];
@@ -313,10 +358,33 @@ static void test_pipe(const char *op)
 	snprintf(what, sizeof(what), "%s completes once the pipe is drained (exit %d)",
 		 op, rc);
 	check(rc == 0, what);
+	if (!strcmp(op, "zero") || !strcmp(op, "insert")) {
+		snprintf(what, sizeof(what), "A's data is right after the %s",
+			 op);
+		check(a_after(op), what);
+		return;
+	}
 	if (!b_early)
 		b_early = write_b(phys);
 	check(b_early, "B gets A's old block (FIEMAP)");
 	check(b_intact(), "B holds its own data only");
+}
+
+/* A deleted by an exiting task, which cannot wait: its blocks stay */
+static void test_exit(void)
+{
+	long long phys;
+	int p[2], rc;
+	pid_t pid;
+
+	make_a();
+	pin_a(p, &phys);
+	pid = start_op("exit");
+	rc = wait_child(pid, 10);
+	check(rc == 0, "a task that exits with a deleted file open does not wait");
+	check(!write_b(phys), "B does not get A's pinned block (FIEMAP)");
+	check(b_intact(), "B holds its own data only");
+	check(pipe_has_a(p), "the pipe returns A's old data");
 }
 
 static void test_kill(void)
@@ -431,7 +499,7 @@ int main(int argc, char **argv)
 	const char *op;
 
 	if (argc < 3 || (!strcmp(argv[1], "dio") && argc != 5)) {
-		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|kill DIR\n"
+		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|zero|insert|unlink|exit|kill DIR\n"
 				"       pin_layout dio DIR DELAYED BDEV\n");
 		return 2;
 	}
@@ -443,8 +511,11 @@ int main(int argc, char **argv)
 		test_kill();
 	else if (!strcmp(op, "dio"))
 		test_dio(argv[3], argv[4]);
+	else if (!strcmp(op, "exit"))
+		test_exit();
 	else if (!strcmp(op, "truncate") || !strcmp(op, "punch") ||
-		 !strcmp(op, "collapse"))
+		 !strcmp(op, "collapse") || !strcmp(op, "zero") ||
+		 !strcmp(op, "insert") || !strcmp(op, "unlink"))
 		test_pipe(op);
 	else {
 		fprintf(stderr, "pin_layout: unknown OP '%s'\n", op);
