@@ -199,7 +199,7 @@ static pid_t start_op(const char *op)
 	else if (!strcmp(op, "insert"))
 		rc = fallocate(fd, FALLOC_FL_INSERT_RANGE, POFF, POFF);
 	else if (!strcmp(op, "unlink"))
-		rc = unlink(path_a);
+		rc = close(fd) || unlink(path_a);	/* the last reference */
 	else if (!strcmp(op, "exit"))
 		_exit(unlink(path_a) ? errno & 0x7f : 0);	/* A open */
 	else
