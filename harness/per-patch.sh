@@ -42,10 +42,15 @@ wt=$pp/linux
 git -C "$SRC" rev-parse -q --verify base >/dev/null ||
 	die "${SRC#$TOP/} has no 'base' tag: run 'make tree FORCE=1'"
 
+# make tree gives the commits new ids: say where to find the current ones
+ids="'git -C ${SRC#$TOP/} log --oneline base..' lists the tree's commits"
+since=$(git -C "$SRC" rev-parse -q --verify "${SINCE:-base}^{commit}") ||
+	die "SINCE: no commit '$SINCE' in ${SRC#$TOP/}; $ids"
 until=$(git -C "$SRC" rev-parse -q --verify "${UNTIL:-HEAD}^{commit}") ||
-	die "UNTIL: no commit '${UNTIL:-HEAD}' in ${SRC#$TOP/}"
-mapfile -t commits < <(git -C "$SRC" rev-list --reverse "${SINCE:-base}".."$until")
-[ ${#commits[@]} -gt 0 ] || die "the tree has no commits above base"
+	die "UNTIL: no commit '${UNTIL:-HEAD}' in ${SRC#$TOP/}; $ids"
+mapfile -t commits < <(git -C "$SRC" rev-list --reverse "$since".."$until")
+[ ${#commits[@]} -gt 0 ] ||
+	die "no commits after ${SINCE:-base} up to ${UNTIL:-HEAD}; $ids"
 
 if [ ! -e "$wt/.git" ]; then
 	mkdir -p "$pp"

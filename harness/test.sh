@@ -180,6 +180,16 @@ elif mkdir -p "$BUILD" && "$TOP/harness/tree.sh" > "$BUILD/test-tree.log" 2>&1; 
 		tap "not ok" "tree: re-exporting build/linux leaves series/ unchanged"
 	fi
 	rm -rf "$exp"
+	# per-patch.sh: a stale commit id (make tree renews them) is refused
+	# before anything is built, naming where the current ids are
+	if ! SINCE=0000000000ff "$TOP/harness/per-patch.sh" >/dev/null 2>"$exp.err" &&
+	   grep -q "SINCE: no commit '0000000000ff'.*log --oneline base\.\." "$exp.err"; then
+		tap ok "tree: per-patch refuses an unknown SINCE, naming the fix"
+	else
+		sed 's/^/#   /' "$exp.err"
+		tap "not ok" "tree: per-patch refuses an unknown SINCE, naming the fix"
+	fi
+	rm -f "$exp.err"
 	while read -r p; do
 		case "$p" in ''|'#'*) continue ;; esac
 		out=$(cd "$BUILD/linux" && perl scripts/checkpatch.pl --no-signoff -q "$SERIES/$p" 2>&1)
