@@ -3,7 +3,8 @@
 # pins 64 KiB of file A, with vmsplice() or with an O_DIRECT read that
 # dm-delay holds in flight for 3 s, and frees or moves A's blocks under
 # the pin: truncate, unlink of the last name, punch hole, collapse,
-# zero and insert range (ext4, xfs), and a truncate killed while it
+# zero and insert range (ext4, xfs), a truncate of a file whose walk
+# meets a hole with over 1 GiB after it, and a truncate killed while it
 # waits.  Each must wait for the pin, and file B, which then gets A's old
 # block, must hold its own data only.  Waits must not look like hung
 # tasks (the detector runs at 2 s), and the log must have no warning.
@@ -35,7 +36,7 @@ echo 2 > /proc/sys/kernel/hung_task_timeout_secs
 dmesg -c > /dev/null
 
 # ext2 has no fallocate: truncate only
-ops="truncate unlink punch collapse zero insert kill"
+ops="truncate unlink punch collapse zero insert sparse kill"
 [ "$fs" = ext2 ] && ops="truncate unlink kill"
 for op in $ops; do
 	echo "# pin_layout $op"

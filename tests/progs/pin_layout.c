@@ -11,6 +11,9 @@
  *        nothing else holds; this process drains the pipe after the
  *        checks.  zero and insert keep A's blocks: A's data is checked
  *        instead of B's.
+ *        sparse: truncate, with A 1 GiB larger and its first 64 KiB a
+ *        hole, so that the wait's walk meets a hole with over 1 GiB of
+ *        the file after it.
  *        exit: the same pin, and a process that unlinks A and exits with
  *        A open, so that A is evicted by a task that cannot wait: A's
  *        blocks must stay allocated while the pipe holds the page.
@@ -264,6 +267,17 @@ static void make_a(void)
 	close(fd);
 }
 
+/* A with a hole in its first 64 KiB and 1 GiB more of size */
+static void make_sparse_a(void)
+{
+	int fd = open(path_a, O_RDWR);
+
+	if (fd < 0 || fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				0, PLEN) || ftruncate(fd, ALEN + (1l << 30)))
+		die("sparse A");
+	close(fd);
+}
+
 /* the pinned range of A into a pipe, with nothing else holding it */
 static void pin_a(int p[2], long long *phys)
 {
@@ -344,6 +358,8 @@ static void test_pipe(const char *op)
 	pid_t pid;
 
 	make_a();
+	if (!strcmp(op, "sparse"))
+		make_sparse_a();
 	pin_a(p, &phys);
 	pid = start_op(op);
 	sleep(WAITED);
@@ -499,7 +515,7 @@ int main(int argc, char **argv)
 	const char *op;
 
 	if (argc < 3 || (!strcmp(argv[1], "dio") && argc != 5)) {
-		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|zero|insert|unlink|exit|kill DIR\n"
+		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|zero|insert|unlink|sparse|exit|kill DIR\n"
 				"       pin_layout dio DIR DELAYED BDEV\n");
 		return 2;
 	}
@@ -515,7 +531,8 @@ int main(int argc, char **argv)
 		test_exit();
 	else if (!strcmp(op, "truncate") || !strcmp(op, "punch") ||
 		 !strcmp(op, "collapse") || !strcmp(op, "zero") ||
-		 !strcmp(op, "insert") || !strcmp(op, "unlink"))
+		 !strcmp(op, "insert") || !strcmp(op, "unlink") ||
+		 !strcmp(op, "sparse"))
 		test_pipe(op);
 	else {
 		fprintf(stderr, "pin_layout: unknown OP '%s'\n", op);
