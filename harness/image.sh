@@ -17,7 +17,8 @@ set -euo pipefail
 
 G=$BUILD/guest
 TOOLS_BINS=(/usr/bin/fio /usr/bin/ndctl /usr/sbin/mke2fs /usr/sbin/e2fsck
-	/usr/sbin/mkfs.xfs /usr/sbin/xfs_db /usr/bin/kmod /usr/bin/strace
+	/usr/sbin/mkfs.xfs /usr/sbin/xfs_db /usr/sbin/xfs_repair /usr/bin/kmod
+	/usr/bin/strace
 	/usr/sbin/dmsetup)
 
 progs() {

@@ -9,8 +9,11 @@
 # block, must hold its own data only.  Waits must not look like hung
 # tasks (the detector runs at 2 s), and the log must have no warning.
 # Last, A is deleted by a task that exits, which cannot wait: A's blocks
-# must stay allocated, and the kernel must say so.  Pinning DAX pages is
-# the series'.
+# must stay allocated, and the kernel must say so.  The pin outlives the
+# umount: ext4's next mount waits for it, killably, and the one after it
+# frees A, with orphans on either side of A on the list; ext2 leaves A
+# to e2fsck, and must say that it needs a check; xfs leaves it on its
+# unlinked list, for xfs_repair.  Pinning DAX pages is the series'.
 # @case pin-layout-pfn-ram-ext4   pfn-ram ext4   kernels=series nvdimm_size=1G
 # @case pin-layout-pfn-ram-xfs    pfn-ram xfs    kernels=series nvdimm_size=1G
 # @case pin-layout-pfn-pmem-ext4  pfn-pmem ext4  kernels=series nvdimm_size=1G
@@ -56,19 +59,63 @@ dmesg > /tmp/dmesg
 sed 's/^/# /' /tmp/dmesg
 check "no warning" sh -c "! grep -E 'WARNING|deleted while its page' /tmp/dmesg"
 
+# ext4 keeps A's inode on its orphan list on disk.  Orphans open on
+# either side of it, closed oldest first, must not drop it from the list.
+[ "$fs" = ext4 ] && exec 7> $DAX/older && rm $DAX/older
 echo "# pin_layout exit"
-$BIN/pin_layout exit $DAX
+rm -f /tmp/holder
+$BIN/pin_layout exit $DAX /tmp/holder 7>&-
 [ $? -le 1 ] || not_ok "pin_layout exit ran" "setup error"
+holder=$(cat /tmp/holder 2>/dev/null)
+[ "$fs" = ext4 ] && exec 8> $DAX/younger && rm $DAX/younger
+exec 7>&- 8>&-
 dmesg > /tmp/dmesg
 check "the kernel says that A's pinned blocks stay allocated" grep -q \
 	'deleted while its page at offset 1048576 is pinned: its blocks stay allocated' \
 	/tmp/dmesg
 check "no other warning" sh -c "! grep WARNING /tmp/dmesg"
 $DMSETUP --noudevsync remove delayed
-umount $DAX
-# ext4 keeps the deleted inode on its orphan list, which a mount frees
-if [ "$fs" = ext4 ]; then
-	check "mount again -o dax" mount_dax ext4 "$PMEM" && umount $DAX
-	check "the mount freed the kept inode (e2fsck -fn is clean)" \
+check "umount" umount $DAX
+check "a process still pins A's page after the umount" kill -0 "$holder"
+
+# mount_waits: a mount whose orphan cleanup meets A waits for the pin,
+# and SIGKILL ends the wait with A kept for the next mount
+mount_waits() {
+	local pid i
+	dmesg -c > /dev/null
+	mount -t ext4 -o dax "$PMEM" $DAX & pid=$!
+	sleep 2
+	kill -0 $pid || { echo "the mount did not wait"; return 1; }
+	kill -9 $pid
+	for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	kill -0 $pid 2>/dev/null && { echo "the mount runs 5 s after SIGKILL"; return 1; }
+	wait $pid
+	dmesg | grep 'is pinned: it and the orphans after it wait for the next mount'
+}
+case $fs in
+ext4)
+	check "a mount waits for A's pin, and SIGKILL ends it" mount_waits
+	grep -q " $DAX " /proc/mounts && umount $DAX
+	kill $holder
+	check "mount again -o dax, with A no longer pinned" \
+		mount_dax ext4 "$PMEM" && umount $DAX
+	check "that mount freed A's kept inode (e2fsck -fn is clean)" \
 		e2fsck -fn "$PMEM"
-fi
+	;;
+ext2)
+	kill $holder
+	# A's inode stays for e2fsck: the filesystem must say it needs one
+	check "e2fsck -p checks the filesystem, and frees A's inode" \
+		sh -c 'e2fsck -p "$1"; [ $? = 1 ]' - "$PMEM"
+	check "then e2fsck -fn is clean" e2fsck -fn "$PMEM"
+	;;
+xfs)
+	kill $holder
+	# A's inode stays on its AGI unlinked list, which only log recovery
+	# and xfs_repair process
+	check "xfs_repair -n sees A's inode on the unlinked list" \
+		sh -c 'xfs_repair -n "$1"; [ $? = 1 ]' - "$PMEM"
+	check "xfs_repair frees it" xfs_repair "$PMEM"
+	check "then xfs_repair -n is clean" xfs_repair -n "$PMEM"
+	;;
+esac

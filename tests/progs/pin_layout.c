@@ -4,7 +4,7 @@
  * The operation must wait until the pin is gone, and the block must not
  * reach another file while it is pinned.
  *
- * usage: pin_layout OP DIR [DELAYED BDEV]
+ * usage: pin_layout OP DIR [DELAYED BDEV | HOLDER]
  *   OP   truncate, punch, collapse, zero or insert: vmsplice() 64 KiB
  *        of A at 1 MiB into a pipe, then truncate A to 0, or punch,
  *        collapse, zero or insert [1, 2) MiB; unlink: delete A, which
@@ -16,7 +16,9 @@
  *        the file after it.
  *        exit: the same pin, and a process that unlinks A and exits with
  *        A open, so that A is evicted by a task that cannot wait: A's
- *        blocks must stay allocated while the pipe holds the page.
+ *        blocks must stay allocated while the pipe holds the page.  With
+ *        HOLDER, a child keeps the page pinned (a tee() of the pipe) after
+ *        this process exits, until it is killed; its pid goes to HOLDER.
  *        kill: the same pin, truncate, and SIGKILL to the truncate.
  *        dio: an O_DIRECT read from DELAYED (a device that delays reads)
  *        into A's mapping at 1 MiB, and a truncate while it is in flight;
@@ -386,8 +388,31 @@ static void test_pipe(const char *op)
 	check(b_intact(), "B holds its own data only");
 }
 
+/* a child that keeps the pages of pipe P pinned until it is killed */
+static void hold(int p[2], const char *pidfile)
+{
+	int q[2];
+	FILE *f;
+	pid_t pid;
+
+	if (pipe(q) || tee(p[0], q[1], PLEN, 0) != PLEN)
+		die("tee");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		for (;;)
+			pause();
+	}
+	close(q[0]);
+	close(q[1]);
+	f = fopen(pidfile, "w");
+	if (!f || fprintf(f, "%d\n", pid) < 0 || fclose(f))
+		die(pidfile);
+}
+
 /* A deleted by an exiting task, which cannot wait: its blocks stay */
-static void test_exit(void)
+static void test_exit(const char *pidfile)
 {
 	long long phys;
 	int p[2], rc;
@@ -395,6 +420,8 @@ static void test_exit(void)
 
 	make_a();
 	pin_a(p, &phys);
+	if (pidfile)
+		hold(p, pidfile);
 	pid = start_op("exit");
 	rc = wait_child(pid, 10);
 	check(rc == 0, "a task that exits with a deleted file open does not wait");
@@ -514,8 +541,10 @@ int main(int argc, char **argv)
 {
 	const char *op;
 
-	if (argc < 3 || (!strcmp(argv[1], "dio") && argc != 5)) {
-		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|zero|insert|unlink|sparse|exit|kill DIR\n"
+	if (argc < 3 || (!strcmp(argv[1], "dio") ? argc != 5 :
+			 argc > (!strcmp(argv[1], "exit") ? 4 : 3))) {
+		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|zero|insert|unlink|sparse|kill DIR\n"
+				"       pin_layout exit DIR [HOLDER]\n"
 				"       pin_layout dio DIR DELAYED BDEV\n");
 		return 2;
 	}
@@ -528,7 +557,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(op, "dio"))
 		test_dio(argv[3], argv[4]);
 	else if (!strcmp(op, "exit"))
-		test_exit();
+		test_exit(argc > 3 ? argv[3] : NULL);
 	else if (!strcmp(op, "truncate") || !strcmp(op, "punch") ||
 		 !strcmp(op, "collapse") || !strcmp(op, "zero") ||
 		 !strcmp(op, "insert") || !strcmp(op, "unlink") ||
