@@ -15,8 +15,10 @@
  *        hole, so that the wait's walk meets a hole with over 1 GiB of
  *        the file after it.
  *        exit: the same pin, and a process that unlinks A and exits with
- *        A open, so that A is evicted by a task that cannot wait: A's
- *        blocks must stay allocated while the pipe holds the page.  With
+ *        A open, so that A is evicted by a task that cannot be killed,
+ *        and waits 5 s at most: A's blocks must stay allocated while the
+ *        pipe holds the page.  exit-brief: the same, but the pipe is
+ *        drained 1 s after, and A's blocks must go.  With
  *        HOLDER, a child keeps the page pinned (a tee() of the pipe) after
  *        this process exits, until it is killed; its pid goes to HOLDER.
  *        kill: the same pin, truncate, and SIGKILL to the truncate.
@@ -411,23 +413,49 @@ static void hold(int p[2], const char *pidfile)
 		die(pidfile);
 }
 
-/* A deleted by an exiting task, which cannot wait: its blocks stay */
+/* A deleted by an exiting task, which waits 5 s at most: A's blocks stay */
 static void test_exit(const char *pidfile)
 {
 	long long phys;
 	int p[2], rc;
 	pid_t pid;
+	double t;
 
 	make_a();
 	pin_a(p, &phys);
 	if (pidfile)
 		hold(p, pidfile);
+	t = now();
 	pid = start_op("exit");
-	rc = wait_child(pid, 10);
-	check(rc == 0, "a task that exits with a deleted file open does not wait");
+	rc = wait_child(pid, 15);
+	printf("# the exiting task ended after %.2f s\n", now() - t);
+	check(rc == 0 && now() - t < 8,
+	      "a task that exits with a deleted file open waits 5 s at most");
 	check(!write_b(phys), "B does not get A's pinned block (FIEMAP)");
 	check(b_intact(), "B holds its own data only");
 	check(pipe_has_a(p), "the pipe returns A's old data");
+}
+
+/* an exiting task whose pin ends within its wait: A's blocks go */
+static void test_exit_brief(void)
+{
+	long long phys;
+	int p[2], rc;
+	pid_t pid;
+	double t;
+
+	make_a();
+	pin_a(p, &phys);
+	t = now();
+	pid = start_op("exit");
+	sleep(1);
+	check(running(pid), "a task that exits with a deleted file open waits for the pin");
+	check(pipe_has_a(p), "the pipe returns A's old data");
+	rc = wait_child(pid, 10);
+	printf("# the exiting task ended after %.2f s\n", now() - t);
+	check(rc == 0, "it ends once the pipe is drained");
+	check(write_b(phys), "B gets A's old block (FIEMAP)");
+	check(b_intact(), "B holds its own data only");
 }
 
 static void test_kill(void)
@@ -543,7 +571,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3 || (!strcmp(argv[1], "dio") ? argc != 5 :
 			 argc > (!strcmp(argv[1], "exit") ? 4 : 3))) {
-		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|zero|insert|unlink|sparse|kill DIR\n"
+		fprintf(stderr, "usage: pin_layout truncate|punch|collapse|zero|insert|unlink|sparse|kill|exit-brief DIR\n"
 				"       pin_layout exit DIR [HOLDER]\n"
 				"       pin_layout dio DIR DELAYED BDEV\n");
 		return 2;
@@ -558,6 +586,8 @@ int main(int argc, char **argv)
 		test_dio(argv[3], argv[4]);
 	else if (!strcmp(op, "exit"))
 		test_exit(argc > 3 ? argv[3] : NULL);
+	else if (!strcmp(op, "exit-brief"))
+		test_exit_brief();
 	else if (!strcmp(op, "truncate") || !strcmp(op, "punch") ||
 		 !strcmp(op, "collapse") || !strcmp(op, "zero") ||
 		 !strcmp(op, "insert") || !strcmp(op, "unlink") ||
