@@ -9,9 +9,11 @@
 #   NAME.console.log  the kernel's console     NAME.out.log   the job's output
 #   NAME.reports      the kernel's report lines NAME.verdict  rc, reports,
 #                                                             seconds, why
-# Topology: -machine pc,nvdimm=on; NVDIMM files (sparse, kept between
-# boots unless fresh=1) and a new scratch disk (/dev/vda) in the job's
-# disks directory; the read-only tools disk (/dev/vdb).  On tmpfs (the
+# Topology: -machine pc,nvdimm=on, or with machine=q35, q35 with an
+# emulated IOMMU (intel-iommu; the kernel boots with intel_iommu=on) and
+# a spare PCI device for VFIO (QEMU's edu); NVDIMM files (sparse, kept
+# between boots unless fresh=1) and a new scratch disk (/dev/vda) in the
+# job's disks directory; the read-only tools disk (/dev/vdb).  On tmpfs (the
 # benchmarks) the scratch disk uses the host's cache.
 #
 # Exit status: the job's; 124 on time-out, 125 if the guest could not set
@@ -101,9 +103,17 @@ cmdline="console=ttyS0,115200 panic=-1"
 # Debug kernels spend ~45 s per PCI interrupt link evaluating its AML
 # (KASAN and lockdep under TCG); route PCI interrupts without ACPI.
 [ "$FLAVOR" = debug ] && cmdline="$cmdline acpi=noirq"
+# The IOMMU comes before the other PCI devices, which it translates.
+# The guest config has no interrupt remapping: VFIO must be told that
+# the edu device's MSIs may go unremapped.
+machine=("pc,nvdimm=on,accel=$(j accel)")
+if [ "$(j machine)" = q35 ]; then
+	machine=("q35,nvdimm=on,accel=$(j accel)" -device intel-iommu -device edu)
+	cmdline="$cmdline intel_iommu=on vfio_iommu_type1.allow_unsafe_interrupts=1"
+fi
 cmdline="$cmdline $(j append)"
 # shellcheck disable=SC2207 # the job's qemu= holds shell words
-qemu=(qemu-system-x86_64 -machine "pc,nvdimm=on,accel=$(j accel)" -smp "$(j smp)"
+qemu=(qemu-system-x86_64 -machine "${machine[@]}" -smp "$(j smp)"
 	-m "$memory"
 	-nodefaults -display none -no-reboot -net none
 	-kernel "$kernel" -initrd "$RUNDIR/$NAME.initrd" -append "$cmdline"

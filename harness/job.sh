@@ -23,6 +23,7 @@ nvdimm_size|4G|the size of each
 mem|2G|guest RAM
 smp|2|guest CPUs
 accel|tcg|tcg or kvm
+machine|pc|pc, or q35: adds an emulated IOMMU (intel-iommu, booted with intel_iommu=on) and a spare PCI device for VFIO (the edu device of QEMU, 1234:11e8)
 clock|wall|wall, or icount: guest time counts guest instructions (one CPU)
 timeout|600|seconds before the guest is killed
 append||extra kernel command line
@@ -46,6 +47,7 @@ check() {
 	mode) case "$v" in raw|pfn-ram|pfn-pmem|none) ;; *) bad "$k" "$v" "raw, pfn-ram, pfn-pmem or none" ;; esac ;;
 	fs) case "$v" in ext4|xfs|none) ;; *) bad "$k" "$v" "ext4, xfs or none" ;; esac ;;
 	accel) case "$v" in tcg|kvm) ;; *) bad "$k" "$v" "tcg or kvm" ;; esac ;;
+	machine) case "$v" in pc|q35) ;; *) bad "$k" "$v" "pc or q35" ;; esac ;;
 	clock) case "$v" in wall|icount) ;; *) bad "$k" "$v" "wall or icount" ;; esac ;;
 	nvdimms) case "$v" in [0-8]) ;; *) bad "$k" "$v" "a number from 0 to 8" ;; esac ;;
 	smp|timeout|boot) case "$v" in ''|*[!0-9]*|0) bad "$k" "$v" "a positive number" ;; esac ;;
@@ -60,7 +62,8 @@ declare -A job=()
 if [ "${1:-}" = --from-env ]; then
 	job=([kernel]=${KERNEL:-} [debug]=${DEBUG:-} [mode]=${MODE:-} [fs]=${FS:-}
 		[mkfs]=${MKFS:-} [nvdimms]=${NVDIMMS:-} [nvdimm_size]=${NVDIMM_SIZE:-}
-		[mem]=${MEM:-} [smp]=${SMP:-} [accel]=${ACCEL:-} [clock]=${CLOCK:-}
+		[mem]=${MEM:-} [smp]=${SMP:-} [accel]=${ACCEL:-} [machine]=${MACHINE:-}
+		[clock]=${CLOCK:-}
 		[timeout]=${TIMEOUT:-} [append]=${APPEND:-} [qemu]=${QEMU_EXTRA:-}
 		[fresh]=${FRESH:-} [run]=${RUN:-} [args]=${ARGS:-})
 else
