@@ -29,6 +29,13 @@ progs() {
 			-o "$out/$(basename "$src" .c)" "$src" -lpthread ||
 			die "cannot build ${src#$TOP/}"
 	done
+	# the series' example programs, built as a user would build them
+	for src in "$BUILD"/linux/Documentation/filesystems/dax_lease.c; do
+		[ -f "$src" ] || continue
+		gcc -static -O2 -Wall -Wextra -Werror \
+			-o "$out/$(basename "$src" .c)" "$src" ||
+			die "cannot build ${src#$TOP/}"
+	done
 }
 
 common() {
