@@ -18,7 +18,7 @@ mode=$1 fs=$2 kernel=$3
 vivid_capture() {
 	local d
 	for d in /sys/class/video4linux/video*; do
-		[ "$(cat $d/name)" = vivid-000-vid-cap ] &&
+		[ "$(cat $d/name)" = vivid-vid-cap ] &&
 			{ echo /dev/$(basename $d); return 0; }
 	done
 	echo "no vivid capture device: is CONFIG_VIDEO_VIVID=y?"

@@ -33,10 +33,11 @@ if [ "$n" -gt 0 ]; then
 		mail_ok() {
 			grep -q '^From: ' "$1" && grep -q '^Date: ' "$1" &&
 			sed '/^$/q' "$1" | grep -q '^To: ' &&
-			grep -q "^Subject: \[PATCH $2/$n\] [a-z0-9_, /.-]*: " "$1" &&
+			grep -q "^Subject: \[PATCH $2/$n\] [][A-Za-z0-9_, /.-]*: " "$1" &&
 			grep -q '^diff --git ' "$1" && grep -q "^Signed-off-by: $PROJECT_NAME <$PROJECT_EMAIL>" "$1"
 		}
-		# git format-patch pads the number to the width of the total
+		# git format-patch pads the number to the width of the total;
+		# prefixes as subsystems write them: "IB/core:", "[media] vb2:"
 		t "$p: mail-ready ([PATCH $i/$n] subsystem: title, To:, sign-off, diff)" \
 			mail_ok "$s/$p" "$(printf "%0${#n}d" $i)"
 	done

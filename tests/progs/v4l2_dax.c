@@ -329,9 +329,9 @@ int main(int argc, char **argv)
 	if (pread(od, odata, NBUF * blen, 0) != (ssize_t)(NBUF * blen))
 		die("read the other file");
 	snprintf(what, sizeof(what),
-		 "10 more frames land in the file's blocks, not in another file's (%ld bytes differ)",
+		 "10 more frames land in the file's blocks, not in another file's (first difference at %ld)",
 		 pattern_mismatch(odata, NBUF * blen, 1));
-	check(!pattern_mismatch(odata, NBUF * blen, 1), what);
+	check(pattern_mismatch(odata, NBUF * blen, 1) < 0, what);
 	release();
 	check(fcntl(fd, F_GETLEASE) == F_UNLCK,
 	      "the lease is gone after the break time");

@@ -190,7 +190,19 @@ static int truncate_completes(const char *path)
 	return !err;
 }
 
-static int holder_c, holder_fd;
+static int holder_c, holder_fd, new_lease = -1;
+static const char *holder_path;
+
+/* while a truncate waits for the pins: may another lease be taken? */
+static void try_lease(void)
+{
+	int fd = open(holder_path, O_RDWR);
+
+	if (fd < 0)
+		die(holder_path);
+	new_lease = setlease(fd, F_LAYOUT);
+	close(fd);
+}
 
 /* a holder that complies: it unmaps its DMA and releases the lease */
 static void comply(void)
@@ -353,9 +365,14 @@ int main(int argc, char **argv)
 	      "the lease again, and VFIO_IOMMU_MAP_DMA again");
 	sigio = 0;
 	start = now();
-	err = reap(truncate_child(path), start, bt + 10, &secs, NULL);
+	holder_path = path;
+	err = reap(truncate_child(path), start, bt + 10, &secs, try_lease);
 	printf("# SIGIO: %d; the truncate ended after %.2f s: %s\n",
 	       (int)sigio, secs, err < 0 ? "killed" : errname(err));
+	snprintf(what, sizeof(what),
+		 "while the truncate waits, a new F_LAYOUT lease of the file: %s (want EAGAIN)",
+		 new_lease < 0 ? "not tried" : errname(new_lease));
+	check(new_lease == EAGAIN, what);
 	snprintf(what, sizeof(what),
 		 "a holder that ignores SIGIO: the truncate fails with ETXTBSY after the break time (%.0f s)",
 		 bt);
@@ -363,8 +380,11 @@ int main(int argc, char **argv)
 	      what);
 	check(!fstat(fd, &st) && st.st_size == LEN,
 	      "... and leaves the file its size");
-	check(!pattern_mismatch(buf, LEN, 1) && vmlck() == locked + LEN / 1024,
-	      "... its data, and the pin");
+	snprintf(what, sizeof(what),
+		 "... its data (first difference at %ld), and the pin (VmLck %ld kB)",
+		 pattern_mismatch(buf, LEN, 1), vmlck());
+	check(pattern_mismatch(buf, LEN, 1) < 0 &&
+	      vmlck() == locked + LEN / 1024, what);
 	err = fcntl(fd, F_GETLEASE);
 	check(err == F_UNLCK, "the lease is gone after the break time");
 	err = map_dma(c, buf, IOVA + LEN);
