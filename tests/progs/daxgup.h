@@ -138,4 +138,39 @@ static inline void pagemap_read(const void *p, size_t n, uint64_t *e)
 	close(fd);
 }
 
+/* the series' layout lease, for F_SETLEASE (linux/fcntl.h) */
+#ifndef F_LAYOUT
+#define F_LAYOUT	64
+#endif
+
+/* "ok", or what errno ERR means */
+static inline const char *errname(int err)
+{
+	return err ? strerror(err) : "ok";
+}
+
+/* /proc/sys/fs/lease-break-time, in seconds */
+static inline double lease_break_time(void)
+{
+	FILE *f = fopen("/proc/sys/fs/lease-break-time", "r");
+	int t;
+
+	if (!f || fscanf(f, "%d", &t) != 1)
+		die("/proc/sys/fs/lease-break-time");
+	fclose(f);
+	return t;
+}
+
+/* a child that truncates PATH to 0, and exits with 0 or the errno */
+static inline pid_t truncate_child(const char *path)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (!pid)
+		_exit(truncate(path, 0) ? errno : 0);
+	return pid;
+}
+
 #endif /* DAXGUP_H */

@@ -32,10 +32,6 @@
 
 #include "daxgup.h"
 
-#ifndef F_LAYOUT
-#define F_LAYOUT	64	/* the series' layout lease */
-#endif
-
 #define NBUF	2
 
 static int failed, vfd;
@@ -53,11 +49,6 @@ static void on_sigio(int sig)
 {
 	(void)sig;
 	sigio++;
-}
-
-static const char *errname(int err)
-{
-	return err ? strerror(err) : "ok";
 }
 
 static int xioctl(unsigned long req, void *arg)
@@ -152,17 +143,6 @@ static long nonzero(const char *p, size_t len)
 	return n;
 }
 
-static pid_t truncate_child(const char *path)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		die("fork");
-	if (!pid)
-		_exit(truncate(path, 0) ? errno : 0);
-	return pid;
-}
-
 /*
  * Reap the truncate child, killing it after LIMIT seconds; its result
  * (0, an errno, -1 if killed), and in *SECS when it ended.  While it
@@ -201,17 +181,6 @@ static int reap(pid_t pid, double limit, double *secs, char *bufs,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static double break_time(void)
-{
-	FILE *f = fopen("/proc/sys/fs/lease-break-time", "r");
-	int t;
-
-	if (!f || fscanf(f, "%d", &t) != 1)
-		die("/proc/sys/fs/lease-break-time");
-	fclose(f);
-	return t;
-}
-
 int main(int argc, char **argv)
 {
 	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
@@ -233,7 +202,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (signal(SIGIO, on_sigio) == SIG_ERR)
 		die("signal");
-	bt = break_time();
+	bt = lease_break_time();
 
 	vfd = open(argv[1], O_RDWR);
 	if (vfd < 0)
@@ -329,7 +298,7 @@ int main(int argc, char **argv)
 	if (pread(od, odata, NBUF * blen, 0) != (ssize_t)(NBUF * blen))
 		die("read the other file");
 	snprintf(what, sizeof(what),
-		 "10 more frames land in the file's blocks, not in another file's (first difference at %ld)",
+		 "10 more frames land in the file's blocks, not in another file's (first difference at %ld; -1: none)",
 		 pattern_mismatch(odata, NBUF * blen, 1));
 	check(pattern_mismatch(odata, NBUF * blen, 1) < 0, what);
 	release();

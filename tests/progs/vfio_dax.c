@@ -34,10 +34,6 @@
 
 #include "daxgup.h"
 
-#ifndef F_LAYOUT
-#define F_LAYOUT	64	/* the series' layout lease */
-#endif
-
 #define LEN	(64 << 10)
 #define IOVA	(1 << 20)
 
@@ -128,23 +124,6 @@ static int setlease(int fd, int arg)
 	return fcntl(fd, F_SETLEASE, arg) ? errno : 0;
 }
 
-static const char *errname(int err)
-{
-	return err ? strerror(err) : "ok";
-}
-
-/* a child that truncates PATH to 0 and exits with 0 or the errno */
-static pid_t truncate_child(const char *path)
-{
-	pid_t pid = fork();
-
-	if (pid < 0)
-		die("fork");
-	if (!pid)
-		_exit(truncate(path, 0) ? errno : 0);
-	return pid;
-}
-
 /*
  * Reap the truncate child PID, killing it after LIMIT seconds; return
  * its result (0 or an errno, -1 if it was killed), and in *SECS how long
@@ -213,17 +192,6 @@ static void comply(void)
 		die("F_SETLEASE F_UNLCK");
 }
 
-static double break_time(void)
-{
-	FILE *f = fopen("/proc/sys/fs/lease-break-time", "r");
-	int t;
-
-	if (!f || fscanf(f, "%d", &t) != 1)
-		die("/proc/sys/fs/lease-break-time");
-	fclose(f);
-	return t;
-}
-
 /* a holder that exits with its pins, killed: it pins, then waits */
 static void holder_exits(const char *group, const char *path)
 {
@@ -278,7 +246,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (signal(SIGIO, on_sigio) == SIG_ERR)
 		die("signal");
-	bt = break_time();
+	bt = lease_break_time();
 
 	fd = pattern_file(path, LEN, &data);
 	buf = map_aligned(fd, LEN, LEN);
@@ -381,7 +349,7 @@ int main(int argc, char **argv)
 	check(!fstat(fd, &st) && st.st_size == LEN,
 	      "... and leaves the file its size");
 	snprintf(what, sizeof(what),
-		 "... its data (first difference at %ld), and the pin (VmLck %ld kB)",
+		 "... its data (first difference at %ld; -1: none), and the pin (VmLck %ld kB)",
 		 pattern_mismatch(buf, LEN, 1), vmlck());
 	check(pattern_mismatch(buf, LEN, 1) < 0 &&
 	      vmlck() == locked + LEN / 1024, what);
