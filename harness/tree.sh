@@ -41,7 +41,10 @@ apply_series() {
 	while read -r p; do
 		case "$p" in ''|'#'*) continue ;; esac
 		[ -f "$SERIES/$p" ] || die "series/series names $p, which does not exist"
-		if ! git_tree am -q --committer-date-is-author-date "$SERIES/$p" >"$BUILD/.am.log" 2>&1; then
+		# --keep-non-patch: strip "[PATCH n/N]" but keep a bracketed
+		# subsystem tag such as "[media]", so a re-export is unchanged
+		if ! git_tree am -q --keep-non-patch --committer-date-is-author-date \
+			"$SERIES/$p" >"$BUILD/.am.log" 2>&1; then
 			git -C "$tree" am --abort >/dev/null 2>&1 || true
 			cat "$BUILD/.am.log" >&2
 			die "series/$p does not apply to build/linux (after $n patches)"
