@@ -97,11 +97,13 @@ active_pfn() {
 	return 1
 }
 
-# setup_namespace raw|pfn-ram|pfn-pmem: bring namespace0.0 up in that
-# mode and set PMEM to its block device.  A pfn namespace found on the
-# device (its info block survived a reboot) is reused if its mode matches.
+# setup_namespace raw|pfn-ram|pfn-pmem [keep]: bring namespace0.0 up in
+# that mode and set PMEM to its block device.  A pfn namespace found on
+# the device (its info block survived a reboot) is reused if its mode
+# matches; otherwise it is reconfigured, and what was on it is lost.
+# With "keep" (guest-run's MKFS=0) a mismatch is refused instead.
 setup_namespace() {
-	local mode=$1 loc pfn uuid
+	local mode=$1 keep=${2:-} loc pfn cur
 	load_nvdimm || return 1
 	if upstream_kernel; then
 		setup_namespace_ndctl "$mode"
@@ -109,11 +111,20 @@ setup_namespace() {
 	fi
 	case "$mode" in
 	raw)
-		if pfn=$(active_pfn); then
-			echo "namespace0.0 is claimed by $pfn (mode $(cat $ND/$pfn/mode)), not raw"
-			return 1
-		fi
 		PMEM=/dev/pmem0
+		if pfn=$(active_pfn); then
+			cur=pfn-$(cat $ND/$pfn/mode)
+			keep_refuses "$keep" "$cur" raw || return 1
+			echo "namespace0.0: $cur -> raw (its pfn info block is erased)"
+			echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind &&
+			echo "" > $ND/$pfn/namespace &&
+			echo 1 > $ND/namespace0.0/force_raw &&
+			echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/bind &&
+			wait_for $PMEM 10 &&
+			dd if=/dev/zero of=$PMEM bs=64k count=1 oflag=direct 2>/dev/null &&
+			echo 0 > $ND/namespace0.0/force_raw ||
+				{ echo "namespace0.0: cannot make it raw"; return 1; }
+		fi
 		wait_for $PMEM 10 || { echo "no $PMEM"; return 1; }
 		return 0 ;;
 	pfn-ram) loc=ram ;;
@@ -122,8 +133,14 @@ setup_namespace() {
 	esac
 	PMEM=/dev/pmem0m
 	if pfn=$(active_pfn); then
-		[ "$(cat $ND/$pfn/mode)" = $loc ] ||
-			{ echo "namespace0.0 is in pfn mode '$(cat $ND/$pfn/mode)', not '$loc'"; return 1; }
+		cur=$(cat $ND/$pfn/mode)
+		if [ "$cur" != $loc ]; then
+			keep_refuses "$keep" "pfn-$cur" "$mode" || return 1
+			echo "namespace0.0: pfn-$cur -> $mode (nothing on it is kept)"
+			echo "$pfn" > /sys/bus/nd/drivers/nd_pmem/unbind &&
+			pfn_enable "$pfn" $loc ||
+				{ echo "$pfn: cannot change it to memmap location '$loc'"; return 1; }
+		fi
 	else
 		[ -e $ND/namespace0.0/driver ] &&
 			{ echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/unbind || return 1; }
@@ -134,6 +151,15 @@ setup_namespace() {
 		}
 	fi
 	wait_for $PMEM 10 || { echo "no $PMEM"; return 1; }
+}
+
+# keep_refuses KEEP CUR WANT: fail, saying why, if the namespace is in
+# mode CUR, the caller wants WANT, and KEEP says to keep what is on it.
+keep_refuses() {
+	[ "$1" = keep ] || return 0
+	echo "namespace0.0 is in mode '$2', not '$3', and MKFS=0 keeps what is on it:"
+	echo "  use MODE=$2 to keep it, or MKFS=1 (or FRESH=1) to start over in $3"
+	return 1
 }
 
 # upstream_kernel: true on a kernel newer than 4.4 (KERNEL=reference), whose
@@ -172,9 +198,13 @@ make_fs() {
 	case "$1" in
 	ext2) $MKE2FS -q -F -t ext2 -b 4096 "$2" ;;
 	ext4) $MKE2FS -q -F -t ext4 -b 4096 -O ^orphan_file,^metadata_csum_seed "$2" ;;
-	# a 2 MiB stripe unit: large files get 2 MiB-aligned extents,
-	# which DAX can map with PMDs
-	xfs) $MKFS_XFS -q -f -m reflink=0,bigtime=0,inobtcount=0 -d su=2m,sw=1 "$2" ;;
+	# A 2 MiB stripe unit: a file's first allocation is 2 MiB aligned,
+	# and DAX can map it with PMDs.  Two allocation groups: xfs aligns
+	# that allocation only when it fits in one group's free space, and
+	# with mkfs's default of 8 groups of 512 MiB (on 4 GiB) a 1 GiB
+	# fallocate gets no aligned extent (pmd-align.sh measures it).
+	xfs) $MKFS_XFS -q -f -m reflink=0,bigtime=0,inobtcount=0 \
+		-d su=2m,sw=1,agcount=2 "$2" ;;
 	*) echo "unknown filesystem '$1' (ext2, ext4, xfs)"; return 1 ;;
 	esac
 }

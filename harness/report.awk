@@ -322,17 +322,19 @@ function markdown_end(   nb, bs, l, i, c, t, tool, b, d, a, s, p, k, f2, f4, z, 
 	print ""
 	plot("pinrate", "pin-rate")
 
-	section("Faults: first touch of 1 GiB, PMD vs PTE", "tests/progs/fault_touch.c writes a 1 GiB file, maps it shared 2 MiB aligned (PMDs possible) or 4 KiB past a 2 MiB boundary (PTEs only), and writes one byte per 4 KiB page. Faults: getrusage(); PMDs: the fs_dax tracepoint (series: dax_pmd_fault \"pmd\"; reference: dax_pmd_fault_done NOPAGE), n/a without one. \"Again\": a second touch, no faults, the TLB misses alone. Targets: " target("faults-fewer") ", and " target("faults-faster") ", with PMDs.", "kernel|memmap|fs|faults 2M / 4K|fewer faults|PMDs (of 512)|first touch 2M / 4K, s|faster|again 2M / 4K, s")
+	section("Faults: first touch of 1 GiB, PMD vs PTE", "tests/progs/fault_touch.c writes a 1 GiB file, maps it shared 2 MiB aligned (PMDs possible) or 4 KiB past a 2 MiB boundary (PTEs only), and writes one byte per 4 KiB page. Faults: getrusage(); PMDs: the fs_dax tracepoint (series: dax_pmd_fault \"pmd\"; reference: dax_pmd_fault_done NOPAGE), n/a without one. \"Again\": a second touch, no faults, the TLB misses alone. \"User\": the file fallocated instead, and mapped with no address hint, as users map it: its PMDs need the kernel to choose an aligned address and the filesystem aligned extents, and its first touch also zeroes the blocks. Targets: " target("faults-fewer") ", and " target("faults-faster") ", with PMDs.", "kernel|memmap|fs|faults 2M / 4K|fewer faults|PMDs (of 512)|first touch 2M / 4K, s|faster|again 2M / 4K, s|user: faults|user: PMDs|user: first touch, s")
 	for (i = 1; i <= nc; i++) {
 		split(cl[i], c, SUBSEP)
 		k = c[1] SUBSEP c[2] SUBSEP c[3] SUBSEP "faults"
 		f2 = med[k, "faults-2m"]; f4 = med[k, "faults-4k"]
 		if (f2 == "") continue
-		printf "| %s | %s | %s | %d / %d | %s | %s | %s / %s | %s | %s / %s |\n", c[1], c[2], c[3], f2, f4,
+		printf "| %s | %s | %s | %d / %d | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s |\n", c[1], c[2], c[3], f2, f4,
 			marked(r(f4, f2), "faults-fewer", c[1]), ((k, "pmds-2m") in med) ? med[k, "pmds-2m"] : "n/a",
 			med[k, "seconds-2m"], med[k, "seconds-4k"],
 			marked(r(med[k, "seconds-4k"], med[k, "seconds-2m"]), "faults-faster", c[1]),
-			med[k, "again-2m"], med[k, "again-4k"]
+			med[k, "again-2m"], med[k, "again-4k"],
+			((k, "faults-user") in med) ? med[k, "faults-user"] : "n/a", ((k, "pmds-user") in med) ? med[k, "pmds-user"] : "n/a",
+			fmt(med[k, "seconds-user"])
 	}
 	print ""
 	plot("faults", "faults")

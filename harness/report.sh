@@ -105,7 +105,8 @@ chart stream-bounce stream 1 "Streaming (stream program), 1 MiB: DAX buffer vs b
 chart pinrate pinrate 1 "Pin-rate: 4 KiB O_DIRECT reads from brd, IOPS (median, min to max)" IOPS "" \
 	anon anonymous dax DAX
 chart faults faults 1 "First touch of 1 GiB of a DAX mapping, seconds (median, min to max)" seconds "" \
-	seconds-2m "2 MiB aligned (PMD)" seconds-4k "4 KiB aligned (PTE)"
+	seconds-2m "2 MiB aligned (PMD)" seconds-4k "4 KiB aligned (PTE)" \
+	seconds-user "user: fallocated, no hint"
 chart teardown teardown 1000 "Teardown: pins released at once -> unbind done, ms (median, min to max)" ms "" \
 	pinned-0 "no pins (unbind alone)" pinned-512 "512 pages" \
 	pinned-16384 "16384 pages" pinned-262144 "262144 pages (1 GiB)"

@@ -130,6 +130,37 @@ guest_run_checks() {
 	rc=$?
 	[ "$(kv_get "$dir/panic.verdict" why)" = "kernel panic" ] || rc="$rc, no panic seen"
 	expect "$k: guest-run: a kernel panic ends the run, no hang" 125 "$rc"
+
+	echo "# $k: guest-run: the namespace follows MODE unless MKFS=0 keeps it"
+	mode_run "$k" to-ram 0 pfn-ram mode=pfn-ram
+	mode_run "$k" to-pmem 0 pfn-pmem mode=pfn-pmem
+	mode_run "$k" keep 125 "" mode=pfn-ram mkfs=0
+	mode_run "$k" keep-after 0 pfn-pmem mode=pfn-pmem mkfs=0
+	if grep -q "use MODE=pfn-pmem to keep it, or MKFS=1 (or FRESH=1)" "$dir/keep.out.log" &&
+	   grep -q "kept: to-pmem" "$dir/keep-after.out.log"; then
+		tap ok "$k: guest-run: MKFS=0 refuses a mode change, naming MODE and FRESH, and loses nothing"
+	else
+		grep -h 'namespace0.0\|kept' "$dir/keep.out.log" "$dir/keep-after.out.log" | sed 's/^/#   /'
+		tap "not ok" "$k: guest-run: MKFS=0 refuses a mode change, naming MODE and FRESH, and loses nothing"
+	fi
+	mode_run "$k" to-raw 0 raw mode=raw
+	mode_run "$k" from-raw 0 pfn-ram mode=pfn-ram
+}
+
+# mode_run KERNEL NAME WANT-RC WANT-MODE key=value...: a guest-run of
+# tests/user/namespace-mode.sh; its exit status and the mode it saw.
+mode_run() {
+	local k=$1 name=$2 want=$3 mode=$4 rc out
+	local dir=$BUILD/run/test-$1-$FLAVOR/guest-run
+	shift 4
+	user_run "$k" "$name" fs=ext4 run="$TOP/tests/user/namespace-mode.sh" args="$name" "$@"
+	rc=$?
+	out=$dir/$name.out.log
+	if [ -n "$mode" ] && ! grep -q "^namespace0.0: $mode[[:space:]]*$" "$out"; then
+		grep -m 3 'namespace0.0' "$out" | sed 's/^/#   /'
+		rc="$rc, not in $mode"
+	fi
+	expect "$k: guest-run: $* gives exit $want${mode:+ and $mode}" "$want" "$rc"
 }
 
 kernel_stage() {

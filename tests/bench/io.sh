@@ -202,13 +202,17 @@ pmd_trace() {
 	esac
 }
 
-# faults: first touch of 1 GiB, PMD-able (2 MiB aligned) and not (4 KiB)
+# faults: first touch of 1 GiB, PMD-able (2 MiB aligned by hand) and not
+# (4 KiB), and as a user does it ("user": fallocated, mapped with no
+# address hint, so its first touch also zeroes the blocks)
 faults() {
-	local run align out pmds
+	local run align out pmds how
 	for run in $(seq "$runs"); do
-		for align in 2m 4k; do
+		for align in 2m 4k user; do
+			how="-a $align"
+			[ $align = user ] && how="-a any -f"
 			pmd_trace on
-			out=$($BIN/fault_touch -a $align -s $FAULT_SIZE $DAX/fault-file 2>&1) ||
+			out=$($BIN/fault_touch $how -s $FAULT_SIZE $DAX/fault-file 2>&1) ||
 				{ error "fault_touch: $out"; continue; }
 			pmds=$(pmd_trace count)
 			set -- $out
