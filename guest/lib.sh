@@ -142,8 +142,10 @@ setup_namespace() {
 				{ echo "$pfn: cannot change it to memmap location '$loc'"; return 1; }
 		fi
 	else
-		[ -e $ND/namespace0.0/driver ] &&
-			{ echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/unbind || return 1; }
+		if [ -e $ND/namespace0.0/driver ]; then
+			keep_refuses "$keep" raw "$mode" || return 1
+			echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/unbind || return 1
+		fi
 		pfn=$(cat $ND/region0/pfn_seed)
 		pfn_enable "$pfn" $loc || {
 			echo "$pfn: cannot enable memmap location '$loc'"

@@ -144,6 +144,13 @@ guest_run_checks() {
 		tap "not ok" "$k: guest-run: MKFS=0 refuses a mode change, naming MODE and FRESH, and loses nothing"
 	fi
 	mode_run "$k" to-raw 0 raw mode=raw
+	mode_run "$k" raw-keep 125 "" mode=pfn-ram mkfs=0
+	if grep -q "use MODE=raw to keep it" "$dir/raw-keep.out.log"; then
+		tap ok "$k: guest-run: MKFS=0 refuses raw -> pfn-ram, naming MODE=raw"
+	else
+		grep -h 'namespace0.0' "$dir/raw-keep.out.log" | sed 's/^/#   /'
+		tap "not ok" "$k: guest-run: MKFS=0 refuses raw -> pfn-ram, naming MODE=raw"
+	fi
 	mode_run "$k" from-raw 0 pfn-ram mode=pfn-ram
 }
 

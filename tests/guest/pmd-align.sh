@@ -85,8 +85,11 @@ else
 	rm -f $DAX/edge
 
 	# xfs made with mkfs.xfs's defaults, and with the stripe unit but
-	# its default groups: measured, not required
-	if [ "$fs" = xfs ]; then
+	# its default groups: measured, not required.  Not under DEBUG=1:
+	# 1 GiB of PTE faults under KASAN outlasts the boot's time-out.
+	if [ "$fs" = xfs ] && [ "$(job debug)" = 1 ]; then
+		echo "# DEBUG=1: the other xfs layouts are not measured"
+	elif [ "$fs" = xfs ]; then
 		for how in "" "-d su=2m,sw=1"; do
 			umount $DAX
 			$MKFS_XFS -q -f -m reflink=0,bigtime=0,inobtcount=0 $how "$PMEM" &&
