@@ -225,6 +225,13 @@ dax_mount() {
 	setup_namespace "$1" && make_fs "$2" "$PMEM" && mount_dax "$2" "$PMEM"
 }
 
+# check_dax_mount MODE FS: dax_mount's three steps, one TAP line each
+check_dax_mount() {
+	check "namespace0.0 in mode $1" setup_namespace "$1" &&
+	check "mkfs.$2" make_fs "$2" "$PMEM" &&
+	check "mount -o dax" mount_dax "$2" "$PMEM"
+}
+
 # memfree: MemFree in KiB, the median of 3 readings with caches dropped
 memfree() {
 	local i

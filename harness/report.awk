@@ -48,6 +48,8 @@ function die(m) {
 }
 function failure(x) { return x == "efault" || x == "unsupported" || x == crashed }
 function num(x) { return x != "" && !failure(x) }
+# med_or_na(K, V): the median of variant V of K, "n/a" without one
+function med_or_na(k, v) { return ((k, v) in med) ? med[k, v] : "n/a" }
 function fmt(x) { return x == "" ? "n/a" : failure(x) ? x : sprintf("%.3f", x) }
 # r(A, B): A / B, "efault" if A is, "" if there is no quotient
 function r(a, b) { return (num(a) && num(b) && b > 0) ? a / b : (a == "efault" ? "efault" : "") }
@@ -329,11 +331,11 @@ function markdown_end(   nb, bs, l, i, c, t, tool, b, d, a, s, p, k, f2, f4, z, 
 		f2 = med[k, "faults-2m"]; f4 = med[k, "faults-4k"]
 		if (f2 == "") continue
 		printf "| %s | %s | %s | %d / %d | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s |\n", c[1], c[2], c[3], f2, f4,
-			marked(r(f4, f2), "faults-fewer", c[1]), ((k, "pmds-2m") in med) ? med[k, "pmds-2m"] : "n/a",
+			marked(r(f4, f2), "faults-fewer", c[1]), med_or_na(k, "pmds-2m"),
 			med[k, "seconds-2m"], med[k, "seconds-4k"],
 			marked(r(med[k, "seconds-4k"], med[k, "seconds-2m"]), "faults-faster", c[1]),
 			med[k, "again-2m"], med[k, "again-4k"],
-			((k, "faults-user") in med) ? med[k, "faults-user"] : "n/a", ((k, "pmds-user") in med) ? med[k, "pmds-user"] : "n/a",
+			med_or_na(k, "faults-user"), med_or_na(k, "pmds-user"),
 			fmt(med[k, "seconds-user"])
 	}
 	print ""

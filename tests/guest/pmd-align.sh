@@ -18,9 +18,7 @@
 mode=$1 fs=$2
 TR=/sys/kernel/debug/tracing
 EV=$TR/events/fs_dax/dax_pmd_fault
-check "namespace0.0 in mode $mode" setup_namespace "$mode" || exit 1
-check "mkfs.$fs" make_fs "$fs" "$PMEM" || exit 1
-check "mount -o dax" mount_dax "$fs" "$PMEM" || exit 1
+check_dax_mount "$mode" "$fs" || exit 1
 
 # where mmap places mappings; OTHERFILE is on tmpfs, not DAX
 $BIN/mmap_place $DAX/place /tmp/other > /tmp/place.out 2>&1

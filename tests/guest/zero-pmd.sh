@@ -13,9 +13,7 @@ mode=$1 fs=$2
 TR=/sys/kernel/debug/tracing
 EV=$TR/events/fs_dax/dax_pmd_fault
 
-check "namespace0.0 in mode $mode" setup_namespace "$mode" || exit 1
-check "mkfs.$fs" make_fs "$fs" "$PMEM" || exit 1
-check "mount -o dax" mount_dax "$fs" "$PMEM" || exit 1
+check_dax_mount "$mode" "$fs" || exit 1
 echo > $TR/trace && echo 1 > $EV/enable
 $BIN/zero_pmd $DAX/hole > /tmp/zero.out 2>&1
 rc=$?

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,17 @@ static inline void die(const char *what)
 }
 
 /* seconds on the monotonic clock, for timing */
+/* faults so far; *MAJ (if not NULL): of them, major (DAX: it zeroed blocks) */
+static inline long faults(long *maj)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	if (maj)
+		*maj = ru.ru_majflt;
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
 static inline double now(void)
 {
 	struct timespec ts;

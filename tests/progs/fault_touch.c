@@ -18,20 +18,9 @@
  * misses alone cost.  Exits 0, or 2 on error.
  */
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "daxgup.h"
-
-/* faults so far; *maj: of them, major (DAX: the fault zeroed blocks) */
-static long faults(long *maj)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	*maj = ru.ru_majflt;
-	return ru.ru_minflt + ru.ru_majflt;
-}
 
 /* write one byte in each 4 KiB page; the seconds it took */
 static double touch(volatile char *p, size_t size)

@@ -20,21 +20,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "daxgup.h"
 
 #define PMD	(2UL << 20)
 #define IO	(8UL << 20)
-
-static long faults(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt + ru.ru_majflt;
-}
 
 /* "ok", or what went wrong with an I/O of IO bytes */
 static const char *io_result(ssize_t n)
@@ -86,12 +77,12 @@ int main(int argc, char **argv)
 	printf("address %p congruent %s\n", p,
 	       (uintptr_t)p % PMD == 0 ? "yes" : "no");
 
-	f0 = faults();
+	f0 = faults(NULL);
 	t = now();
 	for (off = 0; off < size; off += 4096)
 		p[off] = 1;
 	t = now() - t;
-	printf("touch seconds %.3f faults %ld\n", t, faults() - f0);
+	printf("touch seconds %.3f faults %ld\n", t, faults(NULL) - f0);
 
 	/* mapping -> DEV, from the middle of the file; read back to check */
 	pattern_fill(p + size / 2, IO, 21);
