@@ -65,7 +65,7 @@ skip_all() {
 # namespace: the job asks for none.
 run_case() {
 	local k=$1 name=$2 file=$3 settings=$4 args=$5 reason=$6
-	local dir boots=1 s b rc reports why
+	local dir boots=1 s b rc reports why failed=$TAP_FAILED
 	local -a keys=()
 	dir=$BUILD/run/test-$k-$FLAVOR/$name
 	for s in $settings; do
@@ -94,6 +94,7 @@ run_case() {
 			relay "" "$reason" <<< "ok - $k: $name: guest kernel log clean ($(kv_get "$dir/boot$b.verdict" seconds)s)"
 		fi
 	done
+	drop_disks "$dir" "$( ((TAP_FAILED > failed)) && echo failed)"
 }
 
 # expect NAME WANT GOT: a check of an exit status.
@@ -113,7 +114,7 @@ user_run() {
 # guest_run_checks KERNEL: 'make guest-run' as a user meets it, and the
 # verdicts it must give.
 guest_run_checks() {
-	local k=$1 dir=$BUILD/run/test-$1-$FLAVOR/guest-run rc out
+	local k=$1 dir=$BUILD/run/test-$1-$FLAVOR/guest-run rc out failed=$TAP_FAILED
 	echo "# $k: guest-run: a user's script, a kernel WARNING, a kernel panic"
 	user_run "$k" args run="$TOP/tests/user/args-and-status.sh" args='one "two words"'
 	rc=$?
@@ -152,6 +153,7 @@ guest_run_checks() {
 		tap "not ok" "$k: guest-run: MKFS=0 refuses raw -> pfn-ram, naming MODE=raw"
 	fi
 	mode_run "$k" from-raw 0 pfn-ram mode=pfn-ram
+	drop_disks "$dir" "$( ((TAP_FAILED > failed)) && echo failed)"
 }
 
 # mode_run KERNEL NAME WANT-RC WANT-MODE key=value...: a guest-run of
@@ -238,6 +240,16 @@ elif mkdir -p "$BUILD" && "$TOP/harness/tree.sh" > "$BUILD/test-tree.log" 2>&1; 
 			tap ok "tree: checkpatch: $p ($(echo "$out" | grep -c '^WARNING:') warnings)"
 		fi
 	done < "$SERIES/series"
+	# a case's images take up to ~3 GiB until it is done (drop_disks), a
+	# kernel build ~1 GiB
+	free=$(df -Pk "$BUILD" | awk 'NR == 2 { print int($4 / 1048576) }')
+	echo "# disk: $free GiB free under build/"
+	if [ "$free" -ge 8 ]; then
+		tap ok "disk: 8 GiB free under build/ for a kernel and a case's images"
+	else
+		tap "not ok" "disk: 8 GiB free under build/ for a kernel and a case's images" \
+			"$free GiB: free some; build/run/test-* keeps only logs, and a failed case's images"
+	fi
 	if "$TOP/harness/image.sh" all > "$BUILD/test-image.log" 2>&1; then
 		for k in $KERNELS; do
 			kernel_stage "$k"

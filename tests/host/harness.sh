@@ -246,3 +246,22 @@ tap_relay() {
 	EOF
 }
 t "tap: relay numbers a guest's lines, marks TODOs with their reason, and the summary counts" tap_relay
+
+# drop_disks: a finished case's images go; a failed case's stay, but not
+# under CI or KEEP_DISKS=0; KEEP_DISKS=1 keeps all.
+disks_after() {
+	local d=$tmp/disks
+	rm -rf "$d" && mkdir -p "$d"
+	touch "$d/nvdimm0.img" "$d/scratch.img" "$d/boot1.initrd" "$d/boot1.payload.cpio" "$d/boot1.out.log"
+	(eval "$1"; drop_disks "$d" "$2")
+	(cd "$d" && ls | tr '\n' ' ')
+}
+drop_disks_ok() {
+	local all='boot1.initrd boot1.out.log boot1.payload.cpio nvdimm0.img scratch.img '
+	[ "$(disks_after 'unset CI KEEP_DISKS' '')" = 'boot1.out.log ' ] &&
+		[ "$(disks_after 'unset CI KEEP_DISKS' failed)" = "$all" ] &&
+		[ "$(disks_after 'CI=true; unset KEEP_DISKS' failed)" = 'boot1.out.log ' ] &&
+		[ "$(disks_after 'CI=true KEEP_DISKS=1' '')" = "$all" ] &&
+		[ "$(disks_after 'unset CI; KEEP_DISKS=0' failed)" = 'boot1.out.log ' ]
+}
+t "drop_disks: a passed case's images go, a failed one's stay (not under CI), KEEP_DISKS overrides" drop_disks_ok
