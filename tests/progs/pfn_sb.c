@@ -3,11 +3,14 @@
  * raw block device (the info block is the 4 KiB at offset 4 KiB).
  *
  * usage: pfn_sb DEV show
- *        pfn_sb DEV set FIELD VALUE...   FIELD: mode, dataoff, npfns;
- *                                        the checksum is recomputed
+ *        pfn_sb DEV set FIELD VALUE...   FIELD: mode, dataoff, npfns,
+ *                                        minor (version), start_pad,
+ *                                        end_trim, align; the checksum
+ *                                        is recomputed
  *        pfn_sb DEV corrupt              flip one byte, keep the checksum
  *
- * 'show' prints "mode=M dataoff=D npfns=N checksum=ok|bad"; it exits 1
+ * 'show' prints "mode=M dataoff=D npfns=N checksum=ok|bad minor=V
+ * start_pad=P end_trim=T align=A"; it exits 1
  * if there is no info block.  Exit 2 on any other error.
  */
 #include <errno.h>
@@ -23,7 +26,16 @@
 #define SIG		"NVDIMM_PFN_INFO"	/* 16 bytes with the NUL */
 
 /* the on-media layout (little-endian), see drivers/nvdimm/pfn.h */
-enum { OFF_DATAOFF = 56, OFF_NPFNS = 64, OFF_MODE = 72, OFF_CSUM = 4088 };
+static const struct field {
+	const char *name;
+	int off, len;
+} fields[] = {
+	{ "mode", 72, 4 }, { "dataoff", 56, 8 }, { "npfns", 64, 8 },
+	{ "minor", 54, 2 }, { "start_pad", 76, 4 }, { "end_trim", 80, 4 },
+	{ "align", 84, 4 },
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+enum { OFF_NPFNS = 64, OFF_CSUM = 4088 };
 
 static uint8_t *sb;
 
@@ -87,26 +99,28 @@ int main(int argc, char **argv)
 			printf("no info block\n");
 			return 1;
 		}
-		printf("mode=%llu dataoff=%llu npfns=%llu checksum=%s\n",
-		       (unsigned long long) get_le(OFF_MODE, 4),
-		       (unsigned long long) get_le(OFF_DATAOFF, 8),
-		       (unsigned long long) get_le(OFF_NPFNS, 8),
-		       checksum() == get_le(OFF_CSUM, 8) ? "ok" : "bad");
+		for (i = 0; i < (int) NFIELDS; i++) {
+			printf("%s=%llu ", fields[i].name, (unsigned long long)
+			       get_le(fields[i].off, fields[i].len));
+			if (i == 2)	/* the old format's order first */
+				printf("checksum=%s ", checksum() ==
+				       get_le(OFF_CSUM, 8) ? "ok" : "bad");
+		}
+		printf("\n");
 		return 0;
 	} else if (strcmp(argv[2], "set") == 0 && argc % 2 == 1) {
 		for (i = 3; i < argc; i += 2) {
 			uint64_t v = strtoull(argv[i + 1], NULL, 0);
+			const struct field *f = NULL;
 
-			if (strcmp(argv[i], "mode") == 0)
-				put_le(OFF_MODE, 4, v);
-			else if (strcmp(argv[i], "dataoff") == 0)
-				put_le(OFF_DATAOFF, 8, v);
-			else if (strcmp(argv[i], "npfns") == 0)
-				put_le(OFF_NPFNS, 8, v);
-			else {
+			for (unsigned int j = 0; j < NFIELDS; j++)
+				if (strcmp(argv[i], fields[j].name) == 0)
+					f = &fields[j];
+			if (!f) {
 				fprintf(stderr, "pfn_sb: unknown field %s\n", argv[i]);
 				return 2;
 			}
+			put_le(f->off, f->len, v);
 		}
 		put_le(OFF_CSUM, 8, checksum());
 	} else if (strcmp(argv[2], "corrupt") == 0) {
