@@ -101,7 +101,9 @@ unbuilt() {
 	done <<< "$series_c"
 }
 
-frags_sum=$(cat "$TOP"/config/*.config | sha1sum | cut -d' ' -f1)
+# the base's reference is good for its config fragments and, with
+# TARGETS, for those objects only: another set needs its own
+frags_sum=$({ cat "$TOP"/config/*.config; echo "${TARGETS:-}"; } | sha1sum | cut -d' ' -f1)
 series_c=$(git -C "$SRC" diff --name-only --diff-filter=AM base "$until" -- '*.c')
 plan=$(( ${#commits[@]} * $(wc -w <<< "$ARCHES") ))
 [[ " $ARCHES " = *" x86_64 "* ]] && plan=$((plan + 1))

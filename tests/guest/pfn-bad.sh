@@ -112,6 +112,8 @@ sysfs)
 	check "enabling with mode none is refused" refused $BIND "$seed"
 	check "... and logged" logged "no memmap location"
 	check "enable with mode ram" sh -c "echo ram > $ND/$seed/mode && echo $seed > $BIND"
+	check "... and region0 plants a new pfn seed (ndctl takes the seed)" \
+		test "$(cat $ND/region0/pfn_seed)" != "$seed" -a -e "$ND/$(cat $ND/region0/pfn_seed)"
 	check "mode cannot change while enabled" refused $ND/$seed/mode pmem
 	check "uuid cannot change while enabled" \
 		refused $ND/$seed/uuid "$(cat /proc/sys/kernel/random/uuid)"
