@@ -22,6 +22,11 @@ not_ok() { local name=$1; shift; echo "not ok - $name${1:+ # $*}"; }
 # boot.sh adds release, the kernel release the guest must be running).
 job() { sed -n "s/^$1=//p" $GUEST_JOB | tail -n 1; }
 
+# logged PATTERN: the kernel logged PATTERN (since the last 'dmesg -c')
+logged() {
+	dmesg | grep -q "$1" || { echo "kernel log lacks '$1':"; dmesg | tail -n 5; return 1; }
+}
+
 # check NAME CMD...: one TAP line for CMD's status; its output, indented,
 # as a diagnostic on failure.  CMD runs in this shell, so a function it
 # calls can set variables (setup_namespace sets PMEM).

@@ -15,10 +15,6 @@
 DEV=/dev/pmem0m
 UNBIND=/sys/bus/nd/drivers/nd_pmem/unbind BIND=/sys/bus/nd/drivers/nd_pmem/bind
 
-# logged PATTERN: the kernel said PATTERN
-logged() {
-	dmesg | grep -q "$1" || { echo "kernel log lacks '$1':"; dmesg | tail -n 5; return 1; }
-}
 # readback: the first MiB of $DEV, read past the page cache, is
 # the pattern in /tmp/pat
 readback() {

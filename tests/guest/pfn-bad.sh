@@ -29,10 +29,6 @@ UNBIND=/sys/bus/nd/drivers/nd_pmem/unbind BIND=/sys/bus/nd/drivers/nd_pmem/bind
 
 # refused FILE VALUE: writing VALUE to FILE fails
 refused() { ! echo "$2" > "$1" 2>/dev/null; }
-# logged PATTERN: the kernel logged PATTERN since the last 'dmesg -c'
-logged() {
-	dmesg | grep -q "$1" || { echo "kernel log lacks '$1':"; dmesg | tail -n 5; return 1; }
-}
 # head8k DEV: checksum of the label area and info block
 head8k() { dd if="$1" bs=4096 count=2 2>/dev/null | md5sum | cut -d' ' -f1; }
 # untouched NS PFN: release NS from PFN, enable it raw: its first 8 KiB
