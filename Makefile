@@ -17,7 +17,7 @@ JOB := build/run/guest/boot.job
 # given, and boot it
 BOOT_JOB = RUN="$${RUN:-examples/dio-demo.sh}" $(H)/job.sh $(JOB) --from-env && $(H)/boot.sh $(JOB)
 
-.PHONY: all deps tree export kernel image guest-run test check bench report mail robot per-patch clean distclean help
+.PHONY: all deps tree export kernel image guest-run test ndctl-test check bench report mail robot per-patch clean distclean help
 
 all: image
 	@$(BOOT_JOB)
@@ -42,6 +42,9 @@ guest-run: image
 
 test: deps
 	@$(H)/test.sh
+
+ndctl-test: image
+	@$(H)/ndctl-test.sh
 
 check: deps
 	@ONLY=host $(H)/test.sh

@@ -191,6 +191,26 @@ kernel_stage() {
 		*) run_case "$k" "$name" "$file" "$settings" "$args" "$reason" ;;
 		esac
 	done <<< "$CASE_LIST"
+	[ "$k" = series ] && [[ -z "$CASES" || ndctl-suite == $CASES ]] && ndctl_suite
+	return 0
+}
+
+# ndctl_suite: ndctl's own tests (make ndctl-test), when NDCTL_BUILD
+# names a tree that has them built; skipped, by name, otherwise.
+ndctl_suite() {
+	local log=$BUILD/run/test-series-$FLAVOR/ndctl-suite.log
+	if [ -z "${NDCTL_BUILD:-}" ]; then
+		tap ok "series: ndctl's own test suite (make ndctl-test)" \
+			"SKIP NDCTL_BUILD is not set: see README, ndctl's test suite"
+		return
+	fi
+	echo "# series: ndctl's own test suite, from $NDCTL_BUILD"
+	mkdir -p "${log%/*}"
+	KERNEL=series "$TOP/harness/ndctl-test.sh" > "$log" 2>&1
+	grep -E '^(ok|not ok) [0-9]+ - |^#' "$log" | grep -v '^# [0-9]* TODO' |
+		sed -E 's/^(ok|not ok) [0-9]+ - /\1 - /' | relay "series: "
+	grep -q '^error: ' "$log" && tap "not ok" "series: ndctl's own test suite" "$(grep -m 1 '^error: ' "$log")"
+	return 0
 }
 
 # --- 1. host tests ----------------------------------------------------------

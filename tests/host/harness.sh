@@ -10,7 +10,7 @@ for f in "$TOP"/harness/*.sh "$TOP"/tests/host/*.sh "$TOP"/.ci/run; do
 	t "bash -n ${f#$TOP/}" bash -n "$f"
 done
 if command -v busybox >/dev/null; then
-	for f in "$TOP"/guest/init "$TOP"/guest/lib.sh "$TOP"/guest/markers.sh "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh "$TOP"/examples/*.sh; do
+	for f in "$TOP"/guest/init "$TOP"/guest/*.sh "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh "$TOP"/examples/*.sh; do
 		t "busybox sh -n ${f#$TOP/}" busybox sh -n "$f"
 	done
 else
@@ -265,3 +265,14 @@ drop_disks_ok() {
 		[ "$(disks_after 'unset CI; KEEP_DISKS=0' failed)" = 'boot1.out.log ' ]
 }
 t "drop_disks: a passed case's images go, a failed one's stay (not under CI), KEEP_DISKS overrides" drop_disks_ok
+
+# make ndctl-test needs an ndctl tree with the tests built, and says so
+# before it packs or boots anything
+ndctl_refused() {
+	! env -u NDCTL_BUILD "$TOP/harness/ndctl-test.sh" 2>"$tmp/err" &&
+		grep -q "set NDCTL_BUILD to an ndctl v52 or v53 tree.*README" "$tmp/err" &&
+		mkdir -p "$tmp/ndctl" &&
+		! NDCTL_BUILD=$tmp/ndctl "$TOP/harness/ndctl-test.sh" 2>"$tmp/err" &&
+		grep -q "has no built test/libndctl and ndctl: build ndctl's tests there first" "$tmp/err"
+}
+t "ndctl-test: no NDCTL_BUILD, or a tree without the built tests, is refused naming the fix" ndctl_refused
