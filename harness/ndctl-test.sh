@@ -43,10 +43,14 @@ real() {
 	fi
 }
 
-version=$(make -s -C "$src" --no-print-directory -f Makefile -f - ndctl-test-version \
-	<<< 'ndctl-test-version: ; @echo $(VERSION)' 2>/dev/null) || version=unknown
-tests=$(make -s -C "$src" --no-print-directory -f Makefile -f - ndctl-test-tests \
-	<<< 'ndctl-test-tests: ; @echo $(TESTS)' 2>/dev/null) ||
+# make_var NAME: a variable of the tree's Makefile, printed and nothing
+# else done (-o Makefile: automake's rules would regenerate files)
+make_var() {
+	make -s -C "$src" --no-print-directory -o Makefile -f Makefile -f - ndctl-test-var \
+		<<< "ndctl-test-var: ; @echo '\$($1)'" 2>/dev/null
+}
+version=$(make_var VERSION) && [ -n "$version" ] || version=unknown
+tests=$(make_var TESTS) && [ -n "$tests" ] ||
 	die "ndctl-test: cannot read TESTS from $src/Makefile: is it a configured ndctl tree?"
 msg "ndctl $version: $(echo $tests | wc -w) tests: $tests"
 echo "$version" > "$stage/nd/VERSION"
