@@ -111,6 +111,8 @@ if [ "$(j machine)" = q35 ]; then
 	machine=("q35,nvdimm=on,accel=$(j accel)" -device intel-iommu -device edu)
 	cmdline="$cmdline intel_iommu=on vfio_iommu_type1.allow_unsafe_interrupts=1"
 fi
+# QEMU adds a Platform Capabilities Structure to the NFIT only when asked
+[ "$(j persistence)" = none ] || machine[0]+=",nvdimm-persistence=$(j persistence)"
 cmdline="$cmdline $(j append)"
 # shellcheck disable=SC2207 # the job's qemu= holds shell words
 qemu=(qemu-system-x86_64 -machine "${machine[@]}" -smp "$(j smp)"

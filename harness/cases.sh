@@ -11,8 +11,8 @@
 # NAME starts with the file's name.  The keys: kernels= (comma-separated;
 # default every kernel), boots= (boots on the same NVDIMM files, default
 # 1; the test reads its number with 'job boot'), and the job keys of the
-# case's topology: nvdimms, nvdimm_size, mem, smp, machine, append,
-# timeout.  The
+# case's topology: nvdimms, nvdimm_size, mem, smp, machine, persistence,
+# append, timeout.  The
 # other words are the test's arguments.  A NAME may have one line per
 # kernel, each with what that kernel must give.  @todo marks every case
 # of the file as an expected failure on KERNEL, with the reason.
@@ -40,7 +40,7 @@ for f in "$dir"/*.sh; do
 		for (i = 4; i <= NF; i++) {
 			if ($i ~ /^kernels=/)
 				kernels = "," substr($i, 9) ","
-			else if ($i ~ /^(boots|nvdimms|nvdimm_size|mem|smp|machine|append|timeout)=/)
+			else if ($i ~ /^(boots|nvdimms|nvdimm_size|mem|smp|machine|persistence|append|timeout)=/)
 				settings = settings " " $i
 			else if ($i ~ /^[a-z_]+=/)
 				fail("case " name ": unknown key in " $i)

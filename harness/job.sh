@@ -25,6 +25,7 @@ smp|2|guest CPUs
 accel|tcg|tcg or kvm
 machine|pc|pc, or q35: adds an emulated IOMMU (intel-iommu, booted with intel_iommu=on) and a spare PCI device for VFIO (the edu device of QEMU, 1234:11e8)
 clock|wall|wall, or icount: guest time counts guest instructions (one CPU)
+persistence|none|the NFIT Platform Capabilities Structure QEMU builds: none (no such entry), cpu or mem-ctrl (-machine nvdimm-persistence=)
 timeout|600|seconds before the guest is killed
 append||extra kernel command line
 qemu||extra QEMU arguments (shell words)
@@ -49,6 +50,7 @@ check() {
 	accel) case "$v" in tcg|kvm) ;; *) bad "$k" "$v" "tcg or kvm" ;; esac ;;
 	machine) case "$v" in pc|q35) ;; *) bad "$k" "$v" "pc or q35" ;; esac ;;
 	clock) case "$v" in wall|icount) ;; *) bad "$k" "$v" "wall or icount" ;; esac ;;
+	persistence) case "$v" in none|cpu|mem-ctrl) ;; *) bad "$k" "$v" "none, cpu or mem-ctrl" ;; esac ;;
 	nvdimms) case "$v" in [0-8]) ;; *) bad "$k" "$v" "a number from 0 to 8" ;; esac ;;
 	smp|timeout|boot) case "$v" in ''|*[!0-9]*|0) bad "$k" "$v" "a positive number" ;; esac ;;
 	nvdimm_size|mem) numfmt --from=iec "$v" >/dev/null 2>&1 || bad "$k" "$v" "a size such as 4G or 192M" ;;
@@ -63,7 +65,7 @@ if [ "${1:-}" = --from-env ]; then
 	job=([kernel]=${KERNEL:-} [debug]=${DEBUG:-} [mode]=${MODE:-} [fs]=${FS:-}
 		[mkfs]=${MKFS:-} [nvdimms]=${NVDIMMS:-} [nvdimm_size]=${NVDIMM_SIZE:-}
 		[mem]=${MEM:-} [smp]=${SMP:-} [accel]=${ACCEL:-} [machine]=${MACHINE:-}
-		[clock]=${CLOCK:-}
+		[clock]=${CLOCK:-} [persistence]=${NVDIMM_PERSISTENCE:-}
 		[timeout]=${TIMEOUT:-} [append]=${APPEND:-} [qemu]=${QEMU_EXTRA:-}
 		[fresh]=${FRESH:-} [run]=${RUN:-} [args]=${ARGS:-})
 else

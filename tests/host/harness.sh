@@ -87,11 +87,12 @@ t "job: a bad size is refused" job_refuses "nvdimm_size=big is not valid" nvdimm
 t "job: a newline in a value is refused" job_refuses "args holds a newline" args="$(printf 'a\nb')"
 t "job: the reference kernel has no debug flavor" job_refuses "no debug flavor" kernel=reference debug=1
 t "job: a bad machine is refused" job_refuses "machine=virt is not valid: machine is pc or q35" machine=virt
+t "job: a bad persistence is refused" job_refuses "persistence=dimm is not valid: persistence is none, cpu or mem-ctrl" persistence=dimm
 job_complete() {
 	"$TOP/harness/job.sh" "$tmp/ok.job" mode=raw args='a "b c"' &&
-		[ "$(wc -l < "$tmp/ok.job")" = 21 ] && grep -qx 'mode=raw' "$tmp/ok.job" &&
+		[ "$(wc -l < "$tmp/ok.job")" = 22 ] && grep -qx 'mode=raw' "$tmp/ok.job" &&
 		grep -qx 'args=a "b c"' "$tmp/ok.job" && grep -qx 'mem=2G' "$tmp/ok.job" &&
-		grep -qx 'machine=pc' "$tmp/ok.job"
+		grep -qx 'machine=pc' "$tmp/ok.job" && grep -qx 'persistence=none' "$tmp/ok.job"
 }
 t "job: every key is written, the given ones and defaults" job_complete
 no_job() { ! "$TOP/harness/boot.sh" "$tmp/none.job" 2>"$tmp/err" && grep -q 'harness/job.sh' "$tmp/err"; }
