@@ -92,6 +92,18 @@ load_nvdimm() {
 	wait_for $ND/namespace0.0 10 || { echo "no namespace0.0 appeared"; return 1; }
 }
 
+# disable_test_buses: before nfit_test can unload.  Every bound device
+# on a bus pins the provider module: disable the test buses' regions
+# (their namespaces go with them), then the DIMMs.
+disable_test_buses() {
+	local d
+	for d in $ND/region* $ND/nmem*; do
+		case "$(readlink -f $d)" in */nfit_test.*) ;; *) continue ;; esac
+		[ -e $d/driver ] || continue
+		echo $(basename $d) > $d/driver/unbind || return 1
+	done
+}
+
 # active_pfn: the pfn device that claims namespace0.0 now, if any.
 active_pfn() {
 	local d

@@ -28,16 +28,6 @@ echo "# nfit_test: $buses buses, $regions regions, $namespaces namespaces"
 check "both test buses (nfit_test.0, nfit_test.1) registered" test $buses = 2
 check "regions appear" test $regions -gt 0
 check "namespaces appear" test $namespaces -gt 0
-# Every bound device on a bus pins the provider module: disable the test
-# buses' regions (their namespaces go with them), then the DIMMs.
-disable_test_buses() {
-	local d
-	for d in $ND/region* $ND/nmem*; do
-		case "$(readlink -f $d)" in */nfit_test.*) ;; *) continue ;; esac
-		[ -e $d/driver ] || continue
-		echo $(basename $d) > $d/driver/unbind || return 1
-	done
-}
 check "disable its regions and DIMMs" disable_test_buses
 check "modprobe -r nfit_test" $MODPROBE -d $mods -r nfit_test
 check "its buses are gone" sh -c "! grep -qs nfit_test /sys/class/nd/ndctl*/device/provider"

@@ -38,6 +38,7 @@ qemu)
 	;;
 nfit_test)
 	mods=/nfit_test
+	unload_nfit_test() { disable_test_buses && $MODPROBE -d $mods -r nfit_test; }
 	# nfit_test_caps NAME WANT WARNING PARAM...: load nfit_test with
 	# PARAMs; nfit_test.1's region reads WANT, and WARNING is logged
 	nfit_test_caps() {
@@ -52,7 +53,7 @@ nfit_test)
 		check "$name: nfit_test.1 has a region" test -n "$r" &&
 			check "$name: ... its persistence_domain reads $want" domain_is $r/persistence_domain "$want"
 		[ -z "$warning" ] || check "$name: ... logged: $warning" logged "$warning"
-		check "$name: nfit_test unloads" $MODPROBE -d $mods -r nfit_test
+		check "$name: nfit_test unloads" unload_nfit_test
 	}
 	check "modules installed" test -d $mods/lib/modules/$(uname -r)/nfit_test || exit 1
 	nfit_test_caps "no entry" none "persistence domain: unknown"
