@@ -4,10 +4,11 @@
 #   qemu WANT   QEMU's table (job key persistence: -machine
 #               nvdimm-persistence=cpu|mem-ctrl, or none): region0 reads
 #               WANT ("" when QEMU builds no table), and the log says so.
-#   nfit_test   nfit_test.1's table with a good, a short, an overrunning
-#               and a contradictory entry (nfit_test's caps_len, caps and
-#               caps_highest): the good ones are read, the others give
-#               the safe default (empty), each with its warning.
+#   nfit_test   nfit_test.1's table with good entries, and a short, a
+#               cut-off, an overrunning and a contradictory one
+#               (nfit_test's caps_len, caps and caps_highest): the good
+#               ones are read, the others give the safe default (empty),
+#               each with its warning.
 # @case persistence-cpu       kernels=series persistence=cpu qemu cpu_cache
 # @case persistence-memctrl   kernels=series persistence=mem-ctrl qemu memory_controller
 # @case persistence-none      kernels=series qemu none
@@ -31,7 +32,7 @@ qemu)
 	case $want in
 	cpu_cache) line="persistence domain: CPU caches" ;;
 	memory_controller) line="persistence domain: the memory controller" ;;
-	*) line="persistence domain: unknown: CPU caches are written back" ;;
+	*) line="persistence domain: unknown" ;;
 	esac
 	check "... logged: $line" logged "$line"
 	check "no 'unknown table' for the entry" sh -c "! dmesg | grep -q \"unknown table '7'\""
@@ -69,6 +70,10 @@ nfit_test)
 		caps_len=24 caps=3
 	nfit_test_caps "cpu caches without the memory controller" none \
 		"flush CPU caches but not the memory controller: ignored" caps_len=16 caps=1
+	nfit_test_caps "cpu caches, the only capability described" cpu_cache "" \
+		caps_len=16 caps=1 caps_highest=0
+	nfit_test_caps "header cut off by the end of the table" none \
+		"2 bytes left over at the end of the nfit: ignored" caps_len=2 caps=3
 	;;
 *)
 	echo "usage: persistence.sh qemu WANT | nfit_test"
