@@ -4,7 +4,8 @@
 #
 #   KERNELS    series base reference (default: all three)
 #   RUNS       runs of each measurement (default 5; the report takes medians)
-#   WORKLOADS  stream pinrate faults teardown profile memmap (default: all)
+#   WORKLOADS  stream pinrate faults teardown profile fsync memmap (default:
+#              all)
 #   FSS        ext4 xfs (default: both)
 #   CLOCKS     wall icount: the guest's clock (default: wall); both run
 #              every boot twice, and the report sets their spreads side
@@ -14,7 +15,9 @@
 #
 # One boot per kernel, memmap location and filesystem runs
 # tests/bench/io.sh; one boot per kernel and namespace size (4 GiB,
-# 16 GiB) runs tests/bench/memmap.sh.  Every boot has a new NVDIMM and
+# 16 GiB) runs tests/bench/memmap.sh; fsync runs in boots of its own, one
+# per kernel (not the base: it writes no DAX store back), NFIT persistence
+# domain (mem-ctrl, cpu) and filesystem, memmap on pmem.  Every boot has a new NVDIMM and
 # the same topology, written into its job (OUT/<boot>.job); the report
 # prints the settings of the jobs that ran.  Writes OUT/results.tsv
 # (kernel mode fs workload variant run value unit clock) and
@@ -24,7 +27,7 @@ set -uo pipefail
 
 KERNELS=${KERNELS:-series base reference}
 RUNS=${RUNS:-5}
-WORKLOADS=${WORKLOADS:-stream pinrate faults teardown profile memmap}
+WORKLOADS=${WORKLOADS:-stream pinrate faults teardown profile fsync memmap}
 FSS=${FSS:-ext4 xfs}
 CLOCKS=${CLOCKS:-wall}
 OUT=${OUT:-$BUILD/bench/latest}
@@ -42,8 +45,8 @@ for k in $KERNELS; do
 	*) die "KERNELS: unknown kernel '$k' (series base reference)" ;; esac
 done
 for w in $WORKLOADS; do
-	case "$w" in stream|pinrate|faults|teardown|profile|memmap) ;;
-	*) die "unknown workload '$w' (stream pinrate faults teardown profile memmap)" ;; esac
+	case "$w" in stream|pinrate|faults|teardown|profile|fsync|memmap) ;;
+	*) die "unknown workload '$w' (stream pinrate faults teardown profile fsync memmap)" ;; esac
 done
 # in a fixed order, teardown last: on the reference kernel it oopses
 io_workloads=
@@ -76,9 +79,10 @@ for k in $KERNELS; do
 done
 
 # --- the boots ----------------------------------------------------------------
-# boots: "kernel|mode|fs|nvdimm size|clock|guest command" per boot
+# boots: "kernel|mode|fs|nvdimm size|clock|persistence|guest command" per
+# boot
 boots() {
-	local c k m fs size
+	local c k m fs size p
 	for c in $CLOCKS; do
 	for k in $KERNELS; do
 		if [ -n "$io_workloads" ]; then
@@ -86,13 +90,21 @@ boots() {
 				# the base has no memmap location "pmem"
 				[ "$k" = base ] && [ $m = pfn-pmem ] && continue
 				for fs in $FSS; do
-					echo "$k|$m|$fs|4G|$c|/daxgup/bench/io.sh $m $fs $RUNS '$io_workloads'"
+					echo "$k|$m|$fs|4G|$c|none|/daxgup/bench/io.sh $m $fs $RUNS '$io_workloads'"
 				done
 			done
 		fi
+		case " $WORKLOADS " in *" fsync "*)
+			[ "$k" = base ] ||
+			for p in mem-ctrl cpu; do
+				for fs in $FSS; do
+					echo "$k|pfn-pmem|$fs|4G|$c|$p|/daxgup/bench/io.sh pfn-pmem $fs $RUNS fsync"
+				done
+			done ;;
+		esac
 		case " $WORKLOADS " in *" memmap "*)
 			for size in 4G 16G; do
-				echo "$k|memmap-$size|-|$size|$c|/daxgup/bench/memmap.sh $RUNS"
+				echo "$k|memmap-$size|-|$size|$c|none|/daxgup/bench/memmap.sh $RUNS"
 			done ;;
 		esac
 	done
@@ -118,15 +130,16 @@ printf 'kernel\tmode\tfs\tworkload\tvariant\trun\tvalue\tunit\tclock\n' > "$resu
 } > "$OUT/machine.txt"
 
 total=$(boots | wc -l) i=0 bad=0 start=$(date +%s)
-while IFS='|' read -r k m fs size clock cmd; do
+while IFS='|' read -r k m fs size clock p cmd; do
 	i=$((i + 1))
 	name=$k-$m
 	[ "$fs" = - ] || name=$name-$fs
+	[ "$p" = none ] || name=$name-$p
 	[ "$clock" = wall ] || name=$name-$clock
 	run=$BUILD/bench/run/$name
 	msg "bench [$i/$total] $name ($(( ($(date +%s) - start) / 60 )) min so far)"
 	"$H"/job.sh "$run/bench.job" kernel="$k" debug=0 mode=none mkfs=0 fresh=1 \
-		nvdimm_size="$size" clock="$clock" disks="$disks" timeout=2400 \
+		nvdimm_size="$size" clock="$clock" persistence="$p" disks="$disks" timeout=2400 \
 		"${TOPOLOGY[@]}" guest_run="${cmd%% *}" args="${cmd#* }" || exit 1
 	cp "$run/bench.job" "$OUT/$name.job"
 	# the guest's section lines and errors show progress; BENCH lines go
@@ -152,7 +165,7 @@ while IFS='|' read -r k m fs size clock cmd; do
 done < <(boots)
 msg "bench: $total boots in $(( ($(date +%s) - start) / 60 )) min; results in ${results#$TOP/}"
 # the settings of the jobs that ran, for the report
-for key in accel smp mem nvdimms nvdimm_size clock timeout append qemu; do
+for key in accel smp mem nvdimms nvdimm_size clock persistence timeout append qemu; do
 	vals=$(cat "$OUT"/*.job 2>/dev/null | sed -n "s/^$key=//p" | sort -u | paste -sd, -)
 	echo "job $key: ${vals:-(none)}"
 done >> "$OUT/machine.txt"

@@ -82,6 +82,12 @@ function anon_of(w, v,   a) {
 		sub(/-dax-/, "-anon-", a)
 		return a
 	}
+	# fsync: a mem-ctrl boot's run against the same run of the cpu boot
+	if (w == "fsync" && v ~ /^memctrl-.*-(fsync|none)$/) {
+		a = v
+		sub(/^memctrl-/, "cpu-", a)
+		return a
+	}
 	return w == "pinrate" && v == "dax" ? "anon" : ""
 }
 function summary_end(   k, f, a, ka, key, n, i, j, x) {
@@ -340,6 +346,30 @@ function markdown_end(   nb, bs, l, i, c, t, tool, b, d, a, s, p, k, f2, f4, z, 
 	}
 	print ""
 	plot("faults", "faults")
+
+	section("fsync: stores through a DAX mapping made durable", "tests/progs/fsync_bench.c stores 8 bytes into each of a dirty set, then fsyncs, for 1 s a run (FSYNC_SECONDS of tests/bench/io.sh): 256 pages 8 pages apart through 4 KiB PTEs, or the 512 pages of one 2 MiB PMD. One boot per NFIT persistence domain (QEMU nvdimm-persistence=): mem-ctrl, where fsync writes the cache lines back, and cpu, where it need not. Pages: written back per fsync (series: /proc/vmstat dax_writeback_pages, 0 with cpu; reference: fs_dax:dax_writeback_one pglen, entries cleaned, which it counts with cpu too), mem-ctrl. mem-ctrl/cpu: the median of the per-run ratios of microseconds per dirty page, with their min and max; stores only: the same stores without fsync, mem-ctrl. Targets on the " tkernel["fsync-ref"] ": " target("fsync-lines") ", and " target("fsync-ref") ".", "kernel|memmap|fs|dirty set|pages per fsync|vs reference|faults per round|mem-ctrl µs/page|cpu µs/page|mem-ctrl/cpu|min|max|vs reference|stores only µs/page")
+	for (i = 1; i <= nc; i++) {
+		split(cl[i], c, SUBSEP)
+		k = c[1] SUBSEP c[2] SUBSEP c[3] SUBSEP "fsync"
+		for (z = 1; z <= 2; z++) {
+			sz = z == 1 ? "4k" : "2m"
+			if (!((k, "memctrl-" sz "-fsync") in med)) continue
+			x = med[k, "memctrl-" sz "-pages"]
+			a = ratio(c[1], c[2], c[3], "fsync", "memctrl-" sz "-fsync")
+			p = s = ""
+			if (c[1] == tkernel["fsync-ref"])
+				p = marked(r(a, ratio("reference", c[2], c[3], "fsync", "memctrl-" sz "-fsync")), "fsync-ref", c[1])
+			if (c[1] == tkernel["fsync-lines"])
+				s = marked(r(x, med["reference", c[2], c[3], "fsync", "memctrl-" sz "-pages"]), "fsync-lines", c[1])
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c[1], c[2], c[3],
+				sz == "4k" ? "256 x 4 KiB" : "2 MiB PMD", fmt(x), s, med_or_na(k, "memctrl-" sz "-faults"),
+				fmt(med[k, "memctrl-" sz "-fsync"]), fmt(med[k, "cpu-" sz "-fsync"]), fmt(a),
+				fmt(lo[k, "ratio:memctrl-" sz "-fsync"]), fmt(hi[k, "ratio:memctrl-" sz "-fsync"]), p,
+				fmt(med[k, "memctrl-" sz "-none"])
+		}
+	}
+	print ""
+	plot("fsync", "fsync")
 
 	section("DRAM cost of the memmap", "The drop in MemFree (KiB, median of 3 readings with caches dropped, then the median of the runs) when namespace0.0 is enabled from disabled, memmap in ram vs on pmem. Target: " target("memmap-pmem") ".", "kernel|namespace|ram, KiB|pmem, KiB|pmem / ram")
 	for (i = 1; i <= nk; i++)

@@ -107,6 +107,9 @@ chart pinrate pinrate 1 "Pin-rate: 4 KiB O_DIRECT reads from brd, IOPS (median, 
 chart faults faults 1 "First touch of 1 GiB of a DAX mapping, seconds (median, min to max)" seconds "" \
 	seconds-2m "2 MiB aligned (PMD)" seconds-4k "4 KiB aligned (PTE)" \
 	seconds-user "user: fallocated, no hint"
+chart fsync fsync 1 "Stores through a DAX mapping + fsync, microseconds per dirty page (median, min to max)" "µs/page" "" \
+	memctrl-4k-fsync "4 KiB, mem-ctrl" cpu-4k-fsync "4 KiB, cpu" \
+	memctrl-2m-fsync "2 MiB, mem-ctrl" cpu-2m-fsync "2 MiB, cpu"
 chart teardown teardown 1000 "Teardown: pins released at once -> unbind done, ms (median, min to max)" ms "" \
 	pinned-0 "no pins (unbind alone)" pinned-512 "512 pages" \
 	pinned-16384 "16384 pages" pinned-262144 "262144 pages (1 GiB)"

@@ -2,7 +2,7 @@
 # io.sh MODE FS RUNS WORKLOADS: the I/O benchmarks on a DAX mount of
 # namespace0.0 in MODE (pfn-ram, pfn-pmem, raw) with a new FS (ext4, xfs),
 # RUNS times each.  WORKLOADS: any of stream, pinrate, faults, teardown,
-# profile.
+# profile, fsync.
 # Boot with the job's mode=none: teardown unmounts, and /init's cwd would
 # be $DAX.
 # Each measurement prints one line,
@@ -226,6 +226,54 @@ faults() {
 	rm -f $DAX/fault-file
 }
 
+# fsync: stores through a shared DAX mapping, then fsync, per dirty page
+# (tests/progs/fsync_bench.c): 256 spread 4 KiB pages, or the 512 pages of
+# one 2 MiB PMD; and the same stores without the fsync.  The variants are
+# named after region0's persistence_domain, which the job's persistence
+# chose: memctrl, cpu, or none.  Run 0 counts the pages written back per
+# fsync (BENCH fsync <domain>-<pattern>-pages): the series' /proc/vmstat
+# dax_writeback_pages, or upstream's fs_dax:dax_writeback_one pglen (an
+# entry cleaned, whatever the domain).  Runs 1-RUNS time them, the
+# variants in turn, FSYNC_SECONDS each.
+FSYNC_SECONDS=1
+wb_one() { echo "$TR/events/fs_dax/dax_writeback_one"; }
+fsync() {
+	local pd run pat sync out pages
+	case "$(cat /sys/bus/nd/devices/region0/persistence_domain 2>/dev/null)" in
+	memory_controller) pd=memctrl ;;
+	cpu_cache) pd=cpu ;;
+	*) pd=none ;;
+	esac
+	for pat in 4k 2m; do
+		[ -e "$(wb_one)/enable" ] && { echo > $TR/trace; echo 1 > "$(wb_one)/enable"; }
+		out=$($BIN/fsync_bench $DAX/fsync-file $pat fsync 0.05 2>&1) ||
+			{ error "fsync_bench $pat: $out"; continue; }
+		set -- $out
+		pages=$8
+		if [ -e "$(wb_one)/enable" ]; then
+			echo 0 > "$(wb_one)/enable"
+			# the rounds, and the untimed first
+			pages=$(sed -n 's/.*dax_writeback_one: .* pglen \(0x[0-9a-f]*\).*/\1/p' $TR/trace |
+				{ n=0; while read -r l; do n=$((n + l)); done; echo $((n / ($6 + 1))); })
+			[ "$pages" -gt 0 ] ||
+				{ error "fsync_bench $pat: no fs_dax:dax_writeback_one with a pglen in the trace"; continue; }
+		fi
+		bench fsync $pd-$pat-pages 1 "$pages" pages
+		bench fsync $pd-$pat-faults 1 "$4" faults
+	done
+	for run in $(seq "$runs"); do
+		for pat in 4k 2m; do
+			for sync in fsync none; do
+				out=$($BIN/fsync_bench $DAX/fsync-file $pat $sync $FSYNC_SECONDS 2>&1) ||
+					{ error "fsync_bench $pat $sync: $out"; continue; }
+				set -- $out
+				bench fsync $pd-$pat-$sync "$run" "$2" us/page
+			done
+		done
+	done
+	rm -f $DAX/fsync-file
+}
+
 # teardown: unbind with N pages pinned, timed from the release of the pins
 teardown() {
 	local run n dev out
@@ -270,8 +318,8 @@ PMEM_DEV=$PMEM
 echo "# $(uname -r), namespace0.0 in mode $mode, $FS on $PMEM_DEV at $DAX"
 for w in $workloads; do
 	case "$w" in
-	stream|pinrate|faults|teardown|profile) echo "# $w: $(date)"; $w ;;
-	*) error "unknown workload '$w' (stream pinrate faults teardown profile)" ;;
+	stream|pinrate|faults|teardown|profile|fsync) echo "# $w: $(date)"; $w ;;
+	*) error "unknown workload '$w' (stream pinrate faults teardown profile fsync)" ;;
 	esac
 done
 [ ! -e /tmp/bench-failed ]
