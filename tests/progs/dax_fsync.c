@@ -31,16 +31,8 @@
 
 static long vmstat(const char *name)
 {
-	char key[64];
-	long v, found = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
+	long found = vmstat_value(name);
 
-	if (!f)
-		die("/proc/vmstat");
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
 	if (found < 0) {
 		fprintf(stderr, "dax_fsync: /proc/vmstat has no %s: not a kernel that writes DAX back\n",
 			name);

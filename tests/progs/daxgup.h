@@ -25,6 +25,22 @@ static inline void die(const char *what)
 	exit(2);
 }
 
+/* /proc/vmstat's counter NAME, or -1 when the kernel has none */
+static inline long vmstat_value(const char *name)
+{
+	char key[64];
+	long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		die("/proc/vmstat");
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
 /* seconds on the monotonic clock, for timing */
 /* faults so far; *MAJ (if not NULL): of them, major (DAX: it zeroed blocks) */
 static inline long faults(long *maj)

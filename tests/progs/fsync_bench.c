@@ -27,17 +27,7 @@
 /* dax_writeback_pages, or -1 without it */
 static long wb_pages(void)
 {
-	char key[64];
-	long v, found = -1;
-	FILE *f = fopen("/proc/vmstat", "r");
-
-	if (!f)
-		die("/proc/vmstat");
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, "dax_writeback_pages"))
-			found = v;
-	fclose(f);
-	return found;
+	return vmstat_value("dax_writeback_pages");
 }
 
 static void round_once(int fd, char *p, unsigned long n,
