@@ -7,11 +7,14 @@
 #define DAXGUP_H
 
 #include <errno.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -151,6 +154,29 @@ static inline int pattern_file(const char *path, size_t len, char **data)
 		die("write the file");
 	*data = buf;
 	return fd;
+}
+
+/*
+ * The byte offset on its device of byte OFF of FD (FIEMAP), or -1 if it
+ * has no block
+ */
+static inline long long phys_of(int fd, off_t off)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe[1];
+	} f;
+
+	memset(&f, 0, sizeof(f));
+	f.fm.fm_start = off;
+	f.fm.fm_length = 1;
+	f.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	f.fm.fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, &f.fm))
+		die("FIEMAP");
+	if (!f.fm.fm_mapped_extents || f.fe[0].fe_logical > (__u64)off)
+		return -1;
+	return f.fe[0].fe_physical + (off - f.fe[0].fe_logical);
 }
 
 /* the /proc/self/pagemap entries of the N pages from P into E */

@@ -21,9 +21,6 @@
  */
 #include <fcntl.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <linux/fs.h>
-#include <linux/fiemap.h>
 
 #include "daxgup.h"
 
@@ -38,24 +35,6 @@ static void hook(uint64_t phys)
 	if (!f || fprintf(f, "0x%llx\n", (unsigned long long)phys) < 0 ||
 	    fclose(f))
 		die(HOOK);
-}
-
-/* the byte offset on the device of byte POS of FD */
-static uint64_t dev_offset(int fd, uint64_t pos)
-{
-	struct {
-		struct fiemap fm;
-		struct fiemap_extent fe;
-	} m;
-
-	memset(&m, 0, sizeof(m));
-	m.fm.fm_start = pos;
-	m.fm.fm_length = 1;
-	m.fm.fm_flags = FIEMAP_FLAG_SYNC;
-	m.fm.fm_extent_count = 1;
-	if (ioctl(fd, FS_IOC_FIEMAP, &m.fm) || m.fm.fm_mapped_extents != 1)
-		die("FIEMAP");
-	return m.fe.fe_physical + (pos - m.fe.fe_logical);
 }
 
 int main(int argc, char **argv)
@@ -101,7 +80,9 @@ int main(int argc, char **argv)
 			   (!strcmp(argv[3], "dio") ? O_DIRECT : 0));
 		if (rfd < 0)
 			die(argv[2]);
-		pos = dev_offset(fd, pos);
+		pos = phys_of(fd, pos);
+		if ((long long)pos < 0)
+			die("no block under the read");
 		/* no page of the range cached: the read goes to pmem */
 		posix_fadvise(rfd, pos & ~4095ULL, len + 8192,
 			      POSIX_FADV_DONTNEED);

@@ -77,26 +77,6 @@ static long mismatch_at(const void *buf, size_t len, off_t off, uint64_t seed)
 	return -1;
 }
 
-/* the physical address of byte OFF of FD, or -1 if it has no block */
-static long long phys_of(int fd, off_t off)
-{
-	struct {
-		struct fiemap fm;
-		struct fiemap_extent fe[1];
-	} f;
-
-	memset(&f, 0, sizeof(f));
-	f.fm.fm_start = off;
-	f.fm.fm_length = 1;
-	f.fm.fm_flags = FIEMAP_FLAG_SYNC;
-	f.fm.fm_extent_count = 1;
-	if (ioctl(fd, FS_IOC_FIEMAP, &f.fm))
-		die("FIEMAP");
-	if (!f.fm.fm_mapped_extents || f.fe[0].fe_logical > (__u64)off)
-		return -1;
-	return f.fe[0].fe_physical + (off - f.fe[0].fe_logical);
-}
-
 /* does FD own physical address PHYS?  (one extent at a time) */
 static int owns(int fd, long long phys)
 {
